@@ -1,0 +1,28 @@
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+// Native addons cannot be bundled: ast-grep finds its parser.so relative to its own folder.
+const external = ['vscode', '@ast-grep/napi', '@ast-grep/lang-python'];
+
+const entries = [
+  { in: 'src/cli/main.ts', out: 'dist/cli.js' },
+  { in: 'src/worker/main.ts', out: 'dist/worker.js' },
+  { in: 'src/extension/extension.ts', out: 'dist/extension.js' },
+].filter((e) => existsSync(e.in));
+
+const watch = process.argv.includes('--watch');
+await Promise.all(
+  entries.map((e) =>
+    build({
+      entryPoints: [e.in],
+      outfile: e.out,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: true,
+      external,
+      logLevel: watch ? 'info' : 'warning',
+    }),
+  ),
+);

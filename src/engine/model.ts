@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/** 1-based line and column, as in reports (FORMAT.md). Columns count UTF-16 units. */
+export const PositionSchema = z.object({ line: z.number().int().min(1), column: z.number().int().min(1) });
+export const RangeSchema = z.object({ start: PositionSchema, end: PositionSchema });
+export type Position = z.infer<typeof PositionSchema>;
+export type Range = z.infer<typeof RangeSchema>;
+
+export const ClaimKindSchema = z.enum([
+  'hyperparameter', 'architecture', 'data', 'metric', 'dependency', 'license', 'compute', 'procedure', 'other',
+]);
+export type ClaimKind = z.infer<typeof ClaimKindSchema>;
+
+export const VerdictSchema = z.enum(['supported', 'contradicted', 'unverified', 'not-checkable']);
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+export const StanceSchema = z.enum(['supports', 'contradicts', 'related']);
+export type Stance = z.infer<typeof StanceSchema>;
+
+/** Where a fact came from; also the report's evidence `source`. */
+export const FactSourceSchema = z.enum([
+  'ast', 'config', 'notebook', 'output', 'results', 'requirements', 'license', 'script', 'text', 'llm',
+]);
+export type FactSource = z.infer<typeof FactSourceSchema>;
+
+export const EvidenceSchema = z.object({
+  path: z.string(),
+  range: RangeSchema,
+  snippet: z.string(),
+  stance: StanceSchema,
+  source: FactSourceSchema,
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const ClaimResultSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  kind: ClaimKindSchema,
+  range: RangeSchema,
+  verdict: VerdictSchema,
+  confidence: z.number().min(0).max(1),
+  evidence: z.array(EvidenceSchema),
+  explanation: z.string(),
+  key: z.string().optional(),
+  cardValue: z.string().optional(),
+  codeValue: z.string().optional(),
+});
+export type ClaimResult = z.infer<typeof ClaimResultSchema>;
+
+export const SummarySchema = z.object({
+  supported: z.number().int(),
+  contradicted: z.number().int(),
+  unverified: z.number().int(),
+  notCheckable: z.number().int(),
+});
+export type Summary = z.infer<typeof SummarySchema>;
+
+export const CardFormatSchema = z.enum(['markdown', 'docx', 'text']);
+export type CardFormat = z.infer<typeof CardFormatSchema>;
+
+export const WarningSchema = z.object({ path: z.string(), message: z.string() });
+export type EngineWarning = z.infer<typeof WarningSchema>;
+
+export const StatsSchema = z.object({
+  filesScanned: z.number().int(),
+  filesSkipped: z.number().int(),
+  facts: z.number().int(),
+  claims: z.number().int(),
+  durationMs: z.number(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  card: z.object({ path: z.string(), format: CardFormatSchema }),
+  claims: z.array(ClaimResultSchema),
+  summary: SummarySchema,
+  warnings: z.array(WarningSchema).optional(),
+  stats: StatsSchema.optional(),
+});
+export type Report = z.infer<typeof ReportSchema>;
