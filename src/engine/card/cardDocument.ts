@@ -12,6 +12,8 @@ export interface CardDocument {
   blocks: CardBlock[];
   /** Parsed YAML front matter (Markdown only), with 1-based line of each top-level / nested key. */
   frontMatter?: FrontMatterField[];
+  /** Problems that did not stop loading (invalid front matter YAML, DOCX conversion errors). */
+  warnings?: string[];
 }
 
 export type CardBlockKind = 'heading' | 'paragraph' | 'listItem' | 'tableRow' | 'code';
