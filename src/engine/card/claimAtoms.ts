@@ -1,0 +1,185 @@
+import type { ClaimKind } from '../model.js';
+import type { ClaimValue, InequalityOp } from './claim.js';
+import { findNumbers, type CardNumber } from '../verify/numbers.js';
+import { FAMILY_VOCABULARY } from '../verify/familyVocabulary.js';
+import { KNOWN_PACKAGES } from '../verify/packageAliases.js';
+
+/**
+ * One checkable assertion inside a sentence: a value with the words that name it.
+ * Offsets are into the sentence. `start..end` covers the key words when they come right before
+ * the value, so adjacent atoms can be merged into one readable claim.
+ */
+export interface Atom {
+  start: number;
+  end: number;
+  keyText: string;
+  /** For numbers: the words before and after the value, kept apart to rank keys by nearness. */
+  keyBefore?: string;
+  keyAfter?: string;
+  value: ClaimValue;
+  kind?: ClaimKind;
+}
+
+interface NumberToken { raw: string; index: number; end: number; number: CardNumber }
+
+const INEQUALITY_BEFORE: [RegExp, InequalityOp][] = [
+  [/(?:at least|no less than|not less than|≥|>=)\s*$/i, '>='],
+  [/(?:above|over|more than|greater than|higher than|exceeds?|exceeding|>)\s*$/i, '>'],
+  [/(?:at most|no more than|not more than|within|up to|≤|<=)\s*$/i, '<='],
+  [/(?:below|under|less than|lower than|<)\s*$/i, '<'],
+];
+
+const DROP_VERBS = /\b(dropped|drop|removed|excluded|exclude|discarded|omitted|left out|not used|never used|removes|drops|excludes)\b/i;
+const KEEP_VERBS = /\b(one-hot|encoded|used as|uses|features?|inputs?|columns?|labels?|classes|includes?|consists? of|selected)\b/i;
+const CLAUSE_BREAK = /[;:()[\]]|,\s|\s(?:and|while|whereas|but)\s/g;
+
+export function findAtoms(sentence: string, tableKey?: string): Atom[] {
+  const atoms: Atom[] = [];
+  const taken: [number, number][] = [];
+  const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
+  const take = (s: number, e: number) => taken.push([s, e]);
+
+  // Versions first: their digits must not become numbers.
+  const versionRe = /\b([A-Za-z][A-Za-z0-9+_-]*)\s+v?(\d+\.\d+(?:\.\d+)*(?:[a-z]+\d*)?)\b/g;
+  for (const m of sentence.matchAll(versionRe)) {
+    const name = m[1];
+    const version = m[2];
+    const known = KNOWN_PACKAGES.has(name.toLowerCase());
+    if (!known && (version.split('.').length < 3 || !/^[A-Z]/.test(name))) continue;
+    const s = m.index ?? 0;
+    const e = s + m[0].length;
+    atoms.push({ start: s, end: e, keyText: name, value: { type: 'version', pkg: name, version }, kind: 'dependency' });
+    take(s, e);
+  }
+
+  const license = /\blicen[cs]ed under (?:the )?([A-Za-z0-9][A-Za-z0-9 .+-]*?)(?:\s+licen[cs]e)?(?=[.,;)]|$)/i.exec(sentence);
+  if (license && !overlaps(license.index, license.index + license[0].length)) {
+    atoms.push({ start: license.index, end: license.index + license[0].length, keyText: 'license', value: { type: 'license', license: license[1] }, kind: 'license' });
+    take(license.index, license.index + license[0].length);
+  }
+
+  for (const entry of FAMILY_VOCABULARY) {
+    for (const phrase of entry.card) {
+      const re = new RegExp(`\\b${phrase.split(/\s+/).map(escapeRegExp).join('[\\s_-]+')}(?:s|ed|ing)?\\b`, 'gi');
+      for (const m of sentence.matchAll(re)) {
+        const s = m.index ?? 0;
+        const e = s + m[0].length;
+        if (overlaps(s, e)) continue;
+        atoms.push({ start: s, end: e, keyText: tableKey ?? entry.role, value: { type: 'name', name: m[0], family: entry.family },
+          kind: entry.role === 'estimator' || entry.role === 'network' ? 'architecture' : 'hyperparameter' });
+        take(s, e);
+      }
+    }
+  }
+
+  const ids = findIdentifierList(sentence);
+  if (ids) {
+    atoms.push({ start: ids.start, end: ids.end, keyText: ids.action, value: { type: 'identifiers', ids: ids.ids, action: ids.action }, kind: 'procedure' });
+    take(ids.start, ids.end);
+  }
+
+  const numbers = findNumbers(sentence)
+    .map((n): NumberToken => ({ ...n, end: n.index + n.raw.length }))
+    .filter((n) => !overlaps(n.index, n.end))
+    .filter((n) => !isDimension(sentence, n));
+  atoms.push(...groupNumbers(sentence, numbers, taken, tableKey));
+
+  atoms.sort((a, b) => a.start - b.start);
+  return atoms;
+}
+
+/** "32×32", "3x3": sizes of a patch or kernel, not a setting on their own. */
+function isDimension(s: string, n: NumberToken): boolean {
+  return /^\s*[×x*]\s*\d/.test(s.slice(n.end, n.end + 4)) || /\d\s*[×x*]\s*$/.test(s.slice(Math.max(0, n.index - 4), n.index));
+}
+
+function groupNumbers(s: string, nums: NumberToken[], taken: [number, number][], tableKey?: string): Atom[] {
+  const atoms: Atom[] = [];
+  let i = 0;
+  // Key words never reach back past an earlier atom: "16 kHz clips into 35 classes".
+  const floorOf = (at: number) => Math.max(0, ...taken.filter(([, e]) => e <= at).map(([, e]) => e), ...atoms.map((a) => a.end).filter((e) => e <= at));
+  const makeAtom = (s: string, vs: number, ve: number, value: ClaimValue, key?: string) => makeNumberAtom(s, vs, ve, value, key, floorOf(vs));
+  while (i < nums.length) {
+    const a = nums[i];
+    const next = nums[i + 1];
+    const between = next ? s.slice(a.end, next.index) : '';
+    const before = s.slice(Math.max(0, a.index - 20), a.index);
+    // Ranges: "300–850", "from 2012 to 2016", "between 1 and 5", "[0, 1]".
+    if (next && (/^\s*[–—-]\s*$/.test(between) || (/^\s*(to|and)\s*$/i.test(between) && /\b(from|between)\s*$/i.test(before))
+      || (/^\s*,\s*$/.test(between) && /[[(]\s*$/.test(before) && /^\s*[\])]/.test(s.slice(next.end))))) {
+      const end = /^\s*[\])]/.test(s.slice(next.end)) ? next.end + s.slice(next.end).indexOf(s.slice(next.end).trim()[0]) + 1 : next.end;
+      atoms.push(makeAtom(s, a.index, end, { type: 'range', lo: a.number, hi: next.number }, tableKey));
+      i += 2;
+      continue;
+    }
+    if (next && /^\s*(±|\+\/-|\+-)\s*$/.test(between)) {
+      atoms.push(makeAtom(s, a.index, next.end, { type: 'plusminus', mean: a.number, err: next.number }, tableKey));
+      i += 2;
+      continue;
+    }
+    // Lists: "32, 64 and 128", "580, 620, 660".
+    let j = i;
+    while (j + 1 < nums.length && /^\s*(,|,?\s*and|,?\s*or)\s*$/i.test(s.slice(nums[j].end, nums[j + 1].index))) j++;
+    const listLen = j - i + 1;
+    const hasComma = listLen >= 2 && s.slice(nums[i].end, nums[j].index).includes(',');
+    if (listLen >= 3 || (listLen === 2 && hasComma)) {
+      atoms.push(makeAtom(s, a.index, nums[j].end, { type: 'list', items: nums.slice(i, j + 1).map((n) => n.number) }, tableKey));
+      i = j + 1;
+      continue;
+    }
+    // A ratio "10:1" states the first number against one.
+    const ratio = /^:\s*1\b/.exec(s.slice(a.end));
+    const end = ratio ? a.end + ratio[0].length : a.end;
+    if (ratio && next && next.index < end) i++;
+    const op = INEQUALITY_BEFORE.find(([re]) => re.test(s.slice(Math.max(0, a.index - 24), a.index)));
+    if (op) atoms.push(makeAtom(s, a.index, end, { type: 'inequality', op: op[1], bound: a.number }, tableKey));
+    else atoms.push(makeAtom(s, a.index, end, { type: 'number', number: a.number }, tableKey));
+    i++;
+  }
+  return atoms;
+}
+
+function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: ClaimValue, tableKey: string | undefined, floor: number): Atom {
+  // Key words: from the last clause break (or earlier atom) before the value, and a few words after it.
+  const breaks = [floor];
+  for (const m of s.slice(floor, valueStart).matchAll(CLAUSE_BREAK)) breaks.push(floor + (m.index ?? 0) + m[0].length);
+  // "Model width (d_model) of 1024": when the last clause holds no word, reach back one more.
+  let b = breaks.length - 1;
+  while (b > 0 && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|=)\b/gi, ''))) b--;
+  const keyStart = breaks[b];
+  const before = s.slice(keyStart, valueStart);
+  const afterMatch = /^[^.;,:()[\]0-9]*/.exec(s.slice(valueEnd));
+  const unit = value.type === 'number' && value.number.unit ? `${value.number.unit} ` : '';
+  const afterWords = unit + (afterMatch ? afterMatch[0] : '').trim().split(/\s+/).slice(0, 5).join(' ');
+  const keyText = [tableKey ?? '', before, afterWords].filter((x) => x.trim() !== '').join(' | ');
+  // The span starts at the key when the key sits right before the value ("β2 = 0.999").
+  const shortKey = /([A-Za-zα-ωΑ-Ω0-9_²-]+(?:\s+[A-Za-zα-ωΑ-Ω0-9_²-]+){0,3})\s*(?:=|:|of|is|was|at)?\s*$/.exec(before);
+  const start = shortKey ? keyStart + shortKey.index : valueStart;
+  return { start, end: valueEnd, keyText, keyBefore: before, keyAfter: afterWords, value };
+}
+
+interface IdentifierList { start: number; end: number; ids: string[]; action: 'dropped' | 'kept' }
+
+/** Column names a sentence lists with what happens to them ("x, y and z are dropped"). */
+function findIdentifierList(s: string): IdentifierList | undefined {
+  const ids = new Map<string, number>();
+  for (const m of s.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g)) ids.set(m[0], m.index ?? 0);
+  for (const m of s.matchAll(/\(([^()]{2,200})\)/g)) {
+    const items = m[1].split(/\s*(?:,|\band\b|\bor\b|;)\s*/).map((x) => x.trim()).filter((x) => x.length > 0);
+    if (items.length >= 2 && items.every((x) => /^[\w/.-]+$/.test(x) && x.length <= 40)) {
+      let at = (m.index ?? 0) + 1;
+      for (const it of items) { ids.set(it, s.indexOf(it, at)); at = s.indexOf(it, at) + it.length; }
+    }
+  }
+  if (ids.size === 0) return undefined;
+  const action = DROP_VERBS.test(s) ? 'dropped' : KEEP_VERBS.test(s) && ids.size >= 2 ? 'kept' : undefined;
+  if (!action) return undefined;
+  const positions = [...ids.values()];
+  const first = Math.min(...positions);
+  const lastId = [...ids.entries()].sort((a, b) => b[1] - a[1])[0];
+  return { start: first, end: lastId[1] + lastId[0].length, ids: [...ids.keys()], action };
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

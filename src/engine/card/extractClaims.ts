@@ -1,0 +1,185 @@
+import type { CardBlock, CardDocument, FrontMatterField } from './cardDocument.js';
+import type { Claim, ClaimValue } from './claim.js';
+import type { ClaimKind, Range } from '../model.js';
+import { splitSentences } from './sentences.js';
+import { findAtoms, type Atom } from './claimAtoms.js';
+import { sourceColumn, sourceEndColumn } from './sourceColumn.js';
+import { parseCardNumber } from '../verify/numbers.js';
+import { keysAroundValue, keysInText, kindOfKey } from '../verify/keyMatch.js';
+
+/**
+ * A sentence, list item, table row or front-matter field, with the claims found in it.
+ * The verifier decides each atom; the reporter then merges neighbouring atoms with the same
+ * verdict back into one claim so a uniform sentence reads as one finding.
+ */
+export interface ClaimUnit {
+  id: string;
+  text: string;
+  range: Range;
+  headings: string[];
+  /** No atoms: the sentence is checked by what it mentions, and can only be supported. */
+  atoms: Claim[];
+  notCheckable: boolean;
+  /** Table rows: each atom's display text when atoms are reported apart. */
+  source: 'prose' | 'table' | 'frontMatter';
+}
+
+/** Sections that describe use and governance rather than the code. */
+const NOT_CHECKABLE_HEADING = /intended|limitation|ethic|bias|contact|citation|cite|acknowledg|author|how to use|usage|disclaimer|out[- ]of[- ]scope|risk|recommendation|governance|feedback|glossary|more information/i;
+
+/** Marker a user puts on a card line so its claims are not checked (the extension's quick fix writes it). */
+export const IGNORE_MARKER = /<!--\s*cardcheck[- ]ignore\s*-->|\[\/\/\]: # \(cardcheck-ignore\)/i;
+
+export function extractClaimUnits(doc: CardDocument): ClaimUnit[] {
+  const units: ClaimUnit[] = [];
+  let n = 0;
+  const nextId = () => `c${++n}`;
+  const ignored = (line: number) => IGNORE_MARKER.test(doc.lines[line - 1] ?? '');
+
+  for (const unit of frontMatterUnits(doc.frontMatter ?? [], nextId)) if (!ignored(unit.range.start.line)) units.push(unit);
+
+  for (const block of doc.blocks) {
+    if (block.kind === 'heading' || block.kind === 'code') continue;
+    if (ignored(block.line)) continue;
+    const sectionNotCheckable = block.headings.some((h) => NOT_CHECKABLE_HEADING.test(h));
+    if (block.kind === 'tableRow' && block.cells && block.cells.length >= 2) {
+      const unit = tableUnit(doc, block, nextId, sectionNotCheckable);
+      if (unit) units.push(unit);
+      continue;
+    }
+    for (const sentence of splitSentences(block.text)) {
+      const range = blockRange(doc, block, sentence.start, sentence.start + sentence.text.length);
+      const atoms = findAtoms(sentence.text).map((a, i) => atomClaim(doc, block, sentence.start, sentence.text, a, `${n + 1}.${i + 1}`));
+      if (atoms.length === 0 && !/[A-Za-z]{3,}/.test(sentence.text)) continue;
+      units.push({
+        id: nextId(), text: sentence.text, range, headings: block.headings, atoms,
+        notCheckable: sectionNotCheckable && atoms.length === 0, source: 'prose',
+      });
+    }
+  }
+  return units;
+}
+
+function blockRange(doc: CardDocument, block: CardBlock, start: number, end: number): Range {
+  const line = doc.lines[block.line - 1];
+  return {
+    start: { line: block.line, column: sourceColumn(block, start, line) },
+    end: { line: block.line, column: sourceEndColumn(block, end, line) },
+  };
+}
+
+function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: string, atom: Atom, id: string): Claim {
+  const keys = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
+  return {
+    id,
+    text: sentence.slice(atom.start, atom.end),
+    kind: atom.kind ?? kindForValue(atom.value, keys),
+    range: blockRange(doc, block, base + atom.start, base + atom.end),
+    context: sentence,
+    keyText: atom.keyText,
+    keys,
+    value: atom.value,
+    headings: block.headings,
+    span: [atom.start, atom.end],
+  };
+}
+
+export function kindForValue(value: ClaimValue, keys: string[]): ClaimKind {
+  if (keys.length > 0) return kindOfKey(keys[0]);
+  switch (value.type) {
+    case 'version': return 'dependency';
+    case 'license': return 'license';
+    case 'identifiers': return 'procedure';
+    case 'inequality': return 'metric';
+    case 'range': return 'other';
+    default: return 'other';
+  }
+}
+
+const GENERIC_HEADER = /^(value|values|setting|settings|hyperparameter|hyperparameters|parameter|parameters|name|item|field|detail|details|description|)$/i;
+
+function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, sectionNotCheckable: boolean): ClaimUnit | undefined {
+  const cells = block.cells ?? [];
+  const header = block.header ?? [];
+  const cols = block.cellColumns ?? [];
+  const line = doc.lines[block.line - 1] ?? block.text;
+  const rowLabel = cells[0] ?? '';
+  const unitId = nextId();
+  const atoms: Claim[] = [];
+  for (let j = 1; j < cells.length; j++) {
+    const cell = cells[j];
+    if (!cell || /^[-–—]*$/.test(cell.trim())) continue;
+    const colHeader = header[j] ?? '';
+    const tableKey = GENERIC_HEADER.test(colHeader.trim()) ? rowLabel : `${colHeader} ${rowLabel}`;
+    const cellCol = cols[j] ?? 1;
+    const found = findAtoms(cell, tableKey);
+    const keys = keysInText(tableKey, 'card');
+    const display = GENERIC_HEADER.test(colHeader.trim()) ? `${rowLabel}: ${cell}` : `${colHeader} (${rowLabel}): ${cell}`;
+    if (found.length === 0) {
+      // A named setting ("Optimizer | AdamW (torch)") is checked by what it mentions.
+      atoms.push({
+        id: `${unitId}.${j}`, text: display, kind: keys.length > 0 ? kindOfKey(keys[0]) : 'other',
+        range: { start: { line: block.line, column: cellCol }, end: { line: block.line, column: cellCol + cell.length } },
+        context: `${rowLabel} ${cell}`, keyText: tableKey, keys, value: { type: 'mention' }, headings: block.headings,
+      });
+      continue;
+    }
+    for (const a of found) {
+      atoms.push({
+        id: `${unitId}.${j}.${atoms.length + 1}`, text: display, kind: a.kind ?? kindForValue(a.value, keys),
+        range: { start: { line: block.line, column: cellCol + a.start }, end: { line: block.line, column: cellCol + a.end } },
+        context: `${rowLabel} ${colHeader} ${cell}`, keyText: a.keyText,
+        keys: [...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])],
+        value: a.value, headings: block.headings,
+      });
+    }
+  }
+  if (atoms.length === 0) return undefined;
+  const first = line.search(/\S/);
+  return {
+    id: unitId, text: line.trim(), headings: block.headings, atoms, notCheckable: sectionNotCheckable && atoms.every((a) => a.value.type === 'mention'),
+    range: { start: { line: block.line, column: first + 1 }, end: { line: block.line, column: line.trimEnd().length + 1 } },
+    source: 'table',
+  };
+}
+
+/** Front-matter fields that state facts about the code: license, datasets, base model, model-index results. */
+function frontMatterUnits(fields: FrontMatterField[], nextId: () => string): ClaimUnit[] {
+  const units: ClaimUnit[] = [];
+  const byPath = new Map(fields.map((f) => [f.path, f]));
+  for (const f of fields) {
+    const text = f.lineText.trim().replace(/^-\s+/, '');
+    const col = f.lineText.indexOf(text) + 1;
+    const range: Range = { start: { line: f.line, column: col }, end: { line: f.line, column: col + text.length } };
+    let value: ClaimValue | undefined;
+    let keyText = f.path;
+    let kind: ClaimKind = 'other';
+    if (f.path === 'license') { value = { type: 'license', license: String(f.value) }; kind = 'license'; }
+    else if (/^datasets(\.\d+)?$/.test(f.path) || f.path === 'base_model' || /^base_model\.\d+$/.test(f.path)) {
+      value = { type: 'name', name: String(f.value) }; kind = f.path.startsWith('datasets') ? 'data' : 'architecture';
+    } else if (/^model-index\.\d+\.results\.\d+\.metrics\.\d+\.value$/.test(f.path)) {
+      const num = parseCardNumber(String(f.value));
+      if (!num) continue;
+      const base = f.path.replace(/\.value$/, '');
+      const type = byPath.get(`${base}.type`)?.value ?? '';
+      const name = byPath.get(`${base}.name`)?.value ?? '';
+      const resultBase = f.path.replace(/\.metrics\.\d+\.value$/, '');
+      const split = byPath.get(`${resultBase}.dataset.split`)?.value ?? '';
+      keyText = `${String(type)} ${String(name)}`;
+      value = { type: 'number', number: num };
+      kind = 'metric';
+      const keys = keysInText(keyText, 'card');
+      const claim: Claim = { id: '', text, kind, range, context: `${keyText} ${String(split)}`, keyText, keys, value, headings: ['front matter'] };
+      const id = nextId();
+      units.push({ id, text, range, headings: ['front matter'], atoms: [{ ...claim, id: `${id}.1` }], notCheckable: false, source: 'frontMatter' });
+      continue;
+    }
+    if (!value) continue;
+    const id = nextId();
+    units.push({
+      id, text, range, headings: ['front matter'], notCheckable: false, source: 'frontMatter',
+      atoms: [{ id: `${id}.1`, text, kind, range, context: text, keyText, keys: [], value, headings: ['front matter'] }],
+    });
+  }
+  return units;
+}

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { CardFormat, ClaimResult, EngineWarning, Stats, Summary } from './model.js';
+import { EngineOptionsSchema, type EngineOptionsInput } from './options.js';
+import type { Progress } from '../protocol/events.js';
+import { loadCard } from './card/loadCard.js';
+import { extractClaimUnits } from './card/extractClaims.js';
+import { walkWorkspace } from './workspace/walkWorkspace.js';
+import { readWorkspaceFile } from './workspace/readWorkspaceFile.js';
+import { extractFacts } from './facts/extractFacts.js';
+import { FactIndex } from './verify/factIndex.js';
+import { verifyUnit } from './verify/verifyUnit.js';
+import type { CardContext } from './verify/decideAtom.js';
+import { splitWords } from './verify/tokens.js';
+
+export interface VerifyJob {
+  cardPath: string;
+  workspaceRoot: string;
+  /** Unsaved editor contents of the card, if any; otherwise the file is read. */
+  cardText?: string;
+  options?: EngineOptionsInput;
+}
+
+/** Where a run's results go, claim by claim. `claim` may return a promise to apply back-pressure. */
+export interface PipelineSink {
+  start?(card: { path: string; format: CardFormat }): void;
+  progress(p: Progress): void;
+  claim(c: ClaimResult): void | Promise<void>;
+  warning(w: EngineWarning): void;
+}
+
+export interface PipelineResult {
+  card: { path: string; format: CardFormat };
+  summary: Summary;
+  stats: Stats;
+}
+
+/** Progress snapshots are cheap but not free: at most one per this many files. */
+const PROGRESS_EVERY_FILES = 25;
+
+/**
+ * One verification: load the card, index the workspace's facts file by file (a bounded number in
+ * flight), then decide and emit the claims one unit at a time.
+ */
+export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: AbortSignal): Promise<PipelineResult> {
+  const started = Date.now();
+  const opts = EngineOptionsSchema.parse(job.options ?? {});
+  const root = path.resolve(job.workspaceRoot);
+  const cardAbs = path.resolve(job.cardPath);
+  const doc = await loadCard(cardAbs, { text: job.cardText });
+  const cardRel = path.relative(root, cardAbs).split(path.sep).join('/');
+  const card = { path: cardRel.startsWith('..') ? cardAbs : cardRel, format: doc.format };
+  sink.start?.(card);
+  for (const w of doc.warnings ?? []) sink.warning({ path: card.path, message: w });
+
+  let units = extractClaimUnits(doc);
+  if (units.length > opts.maxClaims) {
+    sink.warning({ path: card.path, message: `the card has ${units.length} claims; only the first ${opts.maxClaims} are checked (maxClaims)` });
+    units = units.slice(0, opts.maxClaims);
+  }
+  const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: units.length, filesScanned: 0 };
+  sink.progress({ ...progress });
+
+  const index = new FactIndex();
+  let filesSkipped = 0;
+  const inFlight = new Set<Promise<void>>();
+  const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
+  for await (const file of walk) {
+    if (file.kind === 'other') continue;
+    const task = (async () => {
+      const read = await readWorkspaceFile(file, { maxFileBytes: opts.maxFileBytes });
+      if (!read.ok) {
+        filesSkipped++;
+        sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
+        return;
+      }
+      if (read.encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${read.encoding}` });
+      const { facts, warnings } = extractFacts(file, read.text, read.partial);
+      for (const w of warnings) sink.warning({ path: file.relPath, message: w });
+      for (const f of facts) index.add(f);
+      progress.filesScanned++;
+      if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
+    })();
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+    // Let native parse trees go between files (DEPENDENCIES.md: sync loops keep them alive).
+    if (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
+    else await new Promise<void>((r) => setImmediate(r));
+  }
+  await Promise.all(inFlight);
+  signal?.throwIfAborted();
+
+  const context = cardContext(doc.lines.join('\n'), index);
+  progress.phase = 'verify';
+  sink.progress({ ...progress });
+  const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
+  let claims = 0;
+  for (const unit of units) {
+    signal?.throwIfAborted();
+    for (const result of verifyUnit(unit, index, context)) {
+      claims++;
+      if (result.verdict === 'not-checkable') summary.notCheckable++;
+      else summary[result.verdict]++;
+      await sink.claim(result);
+    }
+    progress.claimsDone++;
+    sink.progress({ ...progress });
+  }
+  progress.phase = 'done';
+  sink.progress({ ...progress });
+  const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length, claims, durationMs: Date.now() - started };
+  return { card, summary, stats };
+}
+
+/** Config names the card uses as words: "the base configuration" names configs/base.yaml. */
+function cardContext(cardText: string, index: FactIndex): CardContext {
+  const words = new Set(splitWords(cardText));
+  const named = new Set<string>();
+  for (const name of index.configNames) {
+    const parts = splitWords(name);
+    if (parts.length > 0 && parts.every((p) => words.has(p))) named.add(name);
+  }
+  return { namedConfigs: named };
+}

@@ -1,0 +1,127 @@
+import type { Claim } from '../card/claim.js';
+import type { FactIndex, IndexedFact } from './factIndex.js';
+import { type AtomDecision, unverified, where } from './decision.js';
+import { FAMILY_VOCABULARY, type FamilyEntry } from './familyVocabulary.js';
+import { contextScore, rankFacts } from './evidenceRank.js';
+import { compact, contentTokens } from './tokens.js';
+
+function codeMatches(entry: FamilyEntry, name: string): boolean {
+  return entry.code.some((c) => name === c || ((entry.role === 'estimator' || entry.role === 'schedule') && name.startsWith(c)));
+}
+
+/** Facts naming a family: constructors and imports in code, or a config/keyword string ("adamw_torch"). */
+function familyFacts(entry: FamilyEntry, index: FactIndex): IndexedFact[] {
+  const out: IndexedFact[] = [];
+  for (const { name, fact } of index.names) if (fact.deciding && codeMatches(entry, name)) out.push(fact);
+  return out;
+}
+
+/** Constructors before imports before strings: the call is what runs. */
+function formRank(f: IndexedFact): number {
+  return f.fact.form === 'call' ? 0 : f.fact.form === 'import' ? 2 : 1;
+}
+
+/** Closest to the claim's words first (the PD notebook for a PD claim); among equals, calls first. */
+function rankFamilyEvidence(claim: Claim, facts: IndexedFact[]): IndexedFact[] {
+  return [...facts].sort((a, b) => contextScore(claim, b) - contextScore(claim, a) || formRank(a) - formRank(b)
+    || a.fact.file.localeCompare(b.fact.file) || a.fact.line - b.fact.line);
+}
+
+export function decideFamily(claim: Claim, family: string, index: FactIndex): AtomDecision {
+  const entry = FAMILY_VOCABULARY.find((e) => e.family === family);
+  if (!entry) return unverified(`Unknown family ${family}.`);
+  const own = familyFacts(entry, index);
+  if (own.length > 0) {
+    const ranked = rankFamilyEvidence(claim, own);
+    return {
+      verdict: 'supported', confidence: 0.85, evidence: ranked.slice(0, 3).map((fact) => ({ fact, stance: 'supports' })),
+      explanation: `${where(ranked[0])} uses ${family}: ${ranked[0].fact.snippet.trim()}`,
+    };
+  }
+  // Another family of the same role, constructed in code, and the named one nowhere: the card is wrong.
+  const rivals = FAMILY_VOCABULARY.filter((e) => e.role === entry.role && e.family !== family)
+    .flatMap((e) => familyFacts(e, index).map((f) => ({ f, e })));
+  const constructed = rivals.filter((r) => r.f.fact.form === 'call' || (entry.role !== 'estimator' && r.f.fact.form !== 'import'));
+  const mentioned = index.names.some(({ name }) => entry.code.some((c) => name.includes(c)));
+  if (constructed.length === 0 || mentioned) return unverified(`Nothing in the workspace confirms ${family}.`);
+  const ranked = rankFamilyEvidence(claim, rivals.map((r) => r.f));
+  const top = ranked[0];
+  const rival = rivals.find((r) => r.f === top)?.e.family ?? 'another';
+  return {
+    verdict: 'contradicted', confidence: 0.8, evidence: ranked.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' })), codeValue: rival,
+    explanation: `card: ${family}; the workspace uses ${rival} (${where(top)}: ${top.fact.snippet.trim()}) and never ${family}.`,
+  };
+}
+
+/** A dataset or model name: supported where code or config writes the same name. */
+export function decideName(claim: Claim, name: string, index: FactIndex): AtomDecision {
+  const target = compact(name);
+  if (target.length < 3) return unverified(`"${name}" is too short to look up.`);
+  const hits = index.names.filter(({ name: n, fact }) => fact.deciding && (n === target || (target.length >= 6 && n.includes(target))));
+  if (hits.length === 0) return unverified(`"${name}" does not appear in the workspace's code or configs.`);
+  const ranked = rankFacts(claim, [...new Set(hits.map((h) => h.fact))]);
+  return {
+    verdict: 'supported', confidence: 0.8, evidence: ranked.slice(0, 3).map((fact) => ({ fact, stance: 'supports' })),
+    explanation: `${where(ranked[0])} names ${name}: ${ranked[0].fact.snippet.trim()}`,
+  };
+}
+
+/** Names in prose worth looking up: mixed case, digits or hyphenated terms ("CIFAR-10", "FineWeb-Edu", "GPT-2"). */
+export function namedTerms(text: string): string[] {
+  const out: string[] = [];
+  // Runs of capitalised words name things too ("Charged Off", "Speech Commands"), as do quotes.
+  for (const m of text.matchAll(/(?<![.!?]\s|^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+/g)) out.push(m[0]);
+  for (const m of text.matchAll(/["“']([^"”']{3,60})["”']/g)) out.push(m[1]);
+  for (const m of text.matchAll(/[A-Za-z][A-Za-z0-9]*(?:[-_/.][A-Za-z0-9]+)*/g)) {
+    const w = m[0];
+    const interesting = /[A-Z].*[A-Z0-9]|[a-z][A-Z]|\d|[-_]/.test(w) && !/^[A-Z][a-z]+$/.test(w);
+    if (interesting && compact(w).length >= 4) out.push(w);
+  }
+  return out;
+}
+
+const MIN_TOKEN_HITS = 2;
+
+/**
+ * A sentence with no number or known name: supported when a construct of the code says the same
+ * thing in its own words (RandomHorizontalFlip ↔ "random horizontal flips", class_weight="balanced"
+ * ↔ "class weights are balanced"). Never contradicted: absence of a mention proves nothing.
+ */
+export function decideMention(claim: Claim, index: FactIndex): AtomDecision {
+  const words = new Set(contentTokens(claim.context));
+  const hits: { fact: IndexedFact; score: number }[] = [];
+  for (const term of namedTerms(claim.context)) {
+    const target = compact(term);
+    for (const { name, fact } of index.names) {
+      if (fact.deciding && (name === target || (target.length >= 6 && name.includes(target)))) hits.push({ fact, score: 3 });
+    }
+  }
+  for (const f of index.all) {
+    if (!f.deciding) continue;
+    const id = identityTokens(f);
+    if (id.length < MIN_TOKEN_HITS) continue;
+    const matched = id.filter((t) => words.has(t)).length;
+    if (matched >= MIN_TOKEN_HITS && matched / id.length >= 0.5) hits.push({ fact: f, score: matched });
+  }
+  if (hits.length === 0) return unverified('No code, config or result in the workspace states this.');
+  hits.sort((a, b) => b.score - a.score);
+  const seen = new Set<IndexedFact>();
+  const best = hits.filter((h) => (seen.has(h.fact) ? false : (seen.add(h.fact), true))).slice(0, 3);
+  return {
+    verdict: 'supported', confidence: 0.65, evidence: best.map((h) => ({ fact: h.fact, stance: 'supports' })),
+    explanation: `${where(best[0].fact)} says the same: ${best[0].fact.fact.snippet.trim()}`,
+  };
+}
+
+/** The words that say what a construct does: callee and key, plus a string or true value. */
+function identityTokens(f: IndexedFact): string[] {
+  const fact = f.fact;
+  const parts: string[] = [];
+  if (fact.form === 'call' && typeof fact.value === 'string') parts.push(fact.value.split('.').pop() ?? '');
+  else if (fact.form === 'keyword' || fact.form === 'config' || fact.form === 'assignment' || fact.form === 'default') {
+    if (typeof fact.value === 'string' && fact.value.length <= 40) parts.push(fact.rawKey, fact.value);
+    else if (fact.value === true) parts.push(fact.rawKey);
+    else return [];
+  } else return [];
+  return [...new Set(contentTokens(parts.join(' ')).filter((t) => t.length > 1))];
+}

@@ -1,0 +1,220 @@
+import type { Claim, InequalityOp } from '../card/claim.js';
+import type { FactIndex, IndexedFact } from './factIndex.js';
+import type { CardContext } from './decideAtom.js';
+import { type AtomDecision, type EvidenceRef, showValue, unverified, where } from './decision.js';
+import { effectiveFacts } from './effectiveValue.js';
+import { rankFacts, claimWords } from './evidenceRank.js';
+import { compareInequality, numbersAgree, toBaseUnit, type CardNumber } from './numbers.js';
+import { isMetricKey } from './keyVocabulary.js';
+import { wordsOfKey } from './keyMatch.js';
+import { contentTokens } from './tokens.js';
+
+/**
+ * Facts that name the claim's quantity: those carrying its nearest canonical key, or (no key
+ * recognised) those sharing its words. `strong` says whether a mismatch may contradict.
+ */
+export function keyedCandidates(claim: Claim, index: FactIndex): { facts: IndexedFact[]; strong: boolean; key?: string } {
+  return candidateGroups(claim, index)[0] ?? { facts: [], strong: false };
+}
+
+/**
+ * Facts that name the claim's quantity, one group per canonical key the card's words carry
+ * (nearest first), or, when no key is recognised, the facts sharing most of its words.
+ * `strong` says whether a mismatch may contradict.
+ */
+export function candidateGroups(claim: Claim, index: FactIndex): { facts: IndexedFact[]; strong: boolean; key?: string }[] {
+  const groups: { facts: IndexedFact[]; strong: boolean; key?: string }[] = [];
+  for (const key of claim.keys) {
+    const facts = index.withKey(key).filter((f) => numericValue(f) !== undefined);
+    if (facts.length > 0) groups.push({ facts, strong: true, key });
+  }
+  if (groups.length > 0) return groups;
+  if (claim.value.type === 'number' && (claim.value.number.unit || claim.value.number.approx)) return [];
+  const words = contentTokens(claim.keyText).filter((t) => t.length > 2 && !/^\d/.test(t));
+  const counts = new Map<IndexedFact, number>();
+  for (const w of words) for (const f of index.withToken(w)) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const best = Math.max(0, ...counts.values());
+  if (best === 0) return [];
+  const facts = [...counts.entries()].filter(([f, c]) => c === best && numericValue(f) !== undefined).map(([f]) => f);
+  return facts.length > 0 ? [{ facts, strong: false }] : [];
+}
+
+export function numericValue(f: IndexedFact): number | undefined {
+  const v = f.fact.value;
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** A card's "6%" and a step count, or "1,000 steps" and a ratio, measure different things. */
+export function comparable(card: CardNumber, code: number): boolean {
+  const c = toBaseUnit(card).value;
+  if (card.percent) return code >= 0 && code <= 100;
+  if (Number.isInteger(c) && Math.abs(c) >= 2 && !Number.isInteger(code) && Math.abs(code) < 1) return false;
+  if (!Number.isInteger(c) && Math.abs(c) < 1 && Number.isInteger(code) && Math.abs(code) >= 2) return false;
+  return true;
+}
+
+/**
+ * Measured values (results, logs, outputs, metrics) agree when they round to the card's display;
+ * settings must be equal: a learning rate of 0.05 is not "0.1".
+ */
+export function agrees(card: CardNumber, code: number, measured = true): boolean {
+  const precision = measured || card.scale !== undefined || card.approx ? 'display' : 'exact';
+  if (numbersAgree(card, code, { precision })) return true;
+  // "16 kHz" against a sample rate of 16000: compare in base units.
+  const base = toBaseUnit(card);
+  return base.unit !== undefined && Math.abs(base.value - code) <= Math.abs(code) * 1e-9;
+}
+
+export function isMeasured(f: IndexedFact, claim: Claim): boolean {
+  const form = f.fact.form;
+  return form === 'result' || form === 'output' || form === 'text' || claim.kind === 'metric';
+}
+
+const METRIC_GENERIC = new Set(contentTokens(
+  'model reaches achieves achieved scores scored final run test tests set split splits evaluation validation mean average overall top on data dataset sample samples result results performance measured reported obtained gets is the our same statistic statistics value values metric metrics trained training above below most least more less than within percentage percent points point between higher lower over under exceeds',
+));
+
+/**
+ * A metric claimed on a data set or split the workspace never mentions ("on CIFAR-10-C",
+ * "on 2,000 press releases") is about an evaluation the code does not contain: the workspace's
+ * own metric of the same name says nothing against it.
+ */
+export function unknownQualifiers(claim: Claim, index: FactIndex, key: string | undefined): string[] {
+  if (!key || !isMetricKey(key)) return [];
+  const keyWords = new Set(claim.keys.flatMap((k) => [...wordsOfKey(k)]));
+  const words = contentTokens(claim.context).filter((w) => !METRIC_GENERIC.has(w) && !keyWords.has(w) && !/^\d+(\.\d+)?$/.test(w) && w.length > 1);
+  return [...new Set(words.filter((w) => !index.vocabulary.has(w)))];
+}
+
+type Candidates = ReturnType<typeof keyedCandidates>;
+type ValueTest = (code: number, fact: IndexedFact) => boolean;
+
+function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: CardContext, test: ValueTest, accept: ValueTest, stated: string): AtomDecision {
+  const { facts, strong, key } = cands;
+  if (facts.length === 0) return unverified(`No setting or result in the workspace names ${claim.keyText ? `"${keyLabel(claim)}"` : 'this value'}.`);
+  if (!strong) {
+    // Words in common but no known key: agreement supports, disagreement proves nothing.
+    const agreeingWeak = rankFacts(claim, facts.filter((f) => f.deciding && accept(numericValue(f) ?? NaN, f) && test(numericValue(f) ?? NaN, f)));
+    if (agreeingWeak.length > 0) {
+      const f = agreeingWeak[0];
+      return {
+        verdict: 'supported', confidence: 0.6, evidence: agreeingWeak.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), codeValue: showValue(f.fact.value),
+        explanation: `${where(f)} sets ${f.fact.path || f.fact.rawKey} = ${showValue(f.fact.value)}, matching the card's ${stated}.`,
+      };
+    }
+    const ranked = rankFacts(claim, facts);
+    return unverified(`${where(ranked[0])} has ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}, but it may not be the same quantity as "${keyLabel(claim)}".`, ranked);
+  }
+  const eff = effectiveFacts(facts, card.namedConfigs).filter((f) => accept(numericValue(f) ?? NaN, f));
+  const ranked = rankFacts(claim, eff);
+  const agreeing = ranked.filter((f) => test(numericValue(f) ?? NaN, f));
+  const others = rankFacts(claim, facts.filter((f) => !eff.includes(f))).slice(0, 2);
+  if (agreeing.length > 0) {
+    const ev: EvidenceRef[] = [...agreeing.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), ...others.map((fact) => ({ fact, stance: 'related' as const }))];
+    const f = agreeing[0];
+    return {
+      verdict: 'supported', confidence: strong ? 0.9 : 0.7, evidence: ev, codeValue: showValue(f.fact.value),
+      explanation: `${where(f)} sets ${f.fact.path || f.fact.rawKey} = ${showValue(f.fact.value)}, matching the card's ${stated}.`,
+    };
+  }
+  if (ranked.length === 0) {
+    // Docs (a data README's "Rows: 30,000") may confirm what no code states, never contradict it.
+    const docs = rankFacts(claim, facts.filter(isDocFact).filter((f) => accept(numericValue(f) ?? NaN, f) && test(numericValue(f) ?? NaN, f)));
+    if (docs.length > 0) {
+      return {
+        verdict: 'supported', confidence: 0.55, evidence: docs.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), codeValue: showValue(docs[0].fact.value),
+        explanation: `Only documentation states it: ${where(docs[0])} says ${docs[0].fact.snippet.trim()}`,
+      };
+    }
+    return unverified(`Only non-deciding places (tests, vendored code, docs, other configs) mention ${keyLabel(claim)}.`, rankFacts(claim, facts));
+  }
+  const unknown = unknownQualifiers(claim, index, key);
+  if (unknown.length > 0) {
+    return unverified(`The card's figure is about ${unknown.slice(0, 3).join(', ')}, which the workspace does not mention; ${where(ranked[0])} (${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}) may be another evaluation.`, ranked);
+  }
+  // Contradict only on the facts closest to the claim's words (train vs eval batch size).
+  const top = ranked[0];
+  const ev: EvidenceRef[] = [...ranked.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' as const })), ...others.map((fact) => ({ fact, stance: 'related' as const }))];
+  return {
+    verdict: 'contradicted', confidence: 0.85, evidence: ev, codeValue: showValue(top.fact.value),
+    explanation: `card: ${claim.text.trim()}; ${where(top)} sets ${top.fact.path || top.fact.rawKey} = ${showValue(top.fact.value)}.`,
+  };
+}
+
+/** Documentation of the project itself, not tests, fixtures, vendored or ignored files. */
+function isDocFact(f: IndexedFact): boolean {
+  const flags = f.fact.flags ?? [];
+  return (f.fact.source === 'text' || flags.includes('doc')) && !flags.some((x) => x === 'test' || x === 'fixture' || x === 'vendored' || x === 'ignored');
+}
+
+function keyLabel(claim: Claim): string {
+  return claim.keys[0]?.replace(/_/g, ' ') ?? claim.keyText.replace(/\s*\|\s*/g, ' ').trim().slice(0, 60);
+}
+
+/**
+ * When the card's words carry several keys ("two frequency masks of up to 15 mel bins"), any key
+ * whose effective value agrees supports the claim; only the nearest key may contradict it.
+ */
+function decideOverKeys(claim: Claim, index: FactIndex, card: CardContext, test: ValueTest, accept: ValueTest, stated: string): AtomDecision {
+  const groups = candidateGroups(claim, index);
+  if (groups.length === 0) return decideWith(claim, { facts: [], strong: false }, index, card, test, accept, stated);
+  const decisions = groups.map((g) => decideWith(claim, g, index, card, test, accept, stated));
+  return decisions.find((d) => d.verdict === 'supported') ?? decisions[0];
+}
+
+export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
+  if (isYear(n)) return decideYear(claim, n, index);
+  return decideOverKeys(claim, index, card, (c, f) => agrees(n, c, isMeasured(f, claim)), (c) => comparable(n, c), n.raw);
+}
+
+export function decideInequality(claim: Claim, op: InequalityOp, bound: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
+  // "at most 1.5 percentage points" against a logged "0.91 pp": a small number may be a percent too.
+  const holds = (c: number) => compareInequality(op, bound, c)
+    || (bound.percent && Math.abs(c) <= 1 && compareInequality(op, bound, c, { measuredIsPercentUnit: true }));
+  return decideOverKeys(claim, index, card, holds, (c) => comparable(bound, c), `${op} ${bound.raw}`);
+}
+
+export function decidePlusMinus(claim: Claim, mean: CardNumber, err: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
+  const isSpread = (f: IndexedFact) => /\b(std|stdev|stderr|sd|sem|err|error|ci)\b/i.test(f.fact.path.replace(/[._]/g, ' '));
+  const decisions = candidateGroups(claim, index).map((cands) => {
+    const meanDecision = decideWith(claim, { ...cands, facts: cands.facts.filter((f) => !isSpread(f)) }, index, card, (c) => agrees(mean, c), (c) => comparable(mean, c), mean.raw);
+    const spread = cands.facts.filter(isSpread);
+    if (meanDecision.verdict !== 'supported' || spread.length === 0) return meanDecision;
+    const spreadDecision = decideWith(claim, { ...cands, facts: spread }, index, card, (c) => agrees(err, c), (c) => comparable(err, c), `± ${err.raw}`);
+    if (spreadDecision.verdict === 'contradicted') return spreadDecision;
+    return { ...meanDecision, evidence: [...meanDecision.evidence.slice(0, 2), ...spreadDecision.evidence.slice(0, 1)] };
+  });
+  return decisions.find((d) => d.verdict === 'supported') ?? decisions[0] ?? unverified(`No result in the workspace names ${keyLabel(claim)}.`);
+}
+
+function isYear(n: CardNumber): boolean {
+  return Number.isInteger(n.value) && n.value >= 1900 && n.value <= 2100 && !n.percent && !n.unit && !n.scale && !/,/.test(n.raw);
+}
+
+const YEARISH = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= 2100;
+
+/**
+ * A year in prose ("loans issued in 2018") is checked against the filters that split data by
+ * year: `df['issue_year'] == 2017`, `.between(2012, 2016)`, `year >= 2015`. The filtered field
+ * must share a word with the sentence; only an equality filter that names another year contradicts.
+ */
+function decideYear(claim: Claim, n: CardNumber, index: FactIndex): AtomDecision {
+  const words = new Set(contentTokens(claim.context));
+  const related = index.all.filter((f) => f.deciding && (f.fact.form === 'compare' || f.fact.form === 'positional' || f.fact.form === 'assignment' || f.fact.form === 'keyword' || f.fact.form === 'config')
+    && (YEARISH(f.fact.value) || (Array.isArray(f.fact.value) && f.fact.value.some(YEARISH)))
+    && contentTokens(`${f.fact.rawKey} ${f.fact.path}`).some((t) => words.has(t) && t.length > 2));
+  if (related.length === 0) return unverified(`No year filter in the workspace concerns this sentence's ${n.raw}.`);
+  const ranked = rankFacts(claim, related);
+  const equal = ranked.filter((f) => f.fact.value === n.value || (Array.isArray(f.fact.value) && f.fact.value.includes(n.value)));
+  if (equal.length > 0) {
+    return { verdict: 'supported', confidence: 0.8, evidence: equal.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), explanation: `${where(equal[0])} filters on ${n.raw}: ${equal[0].fact.snippet.trim()}`, codeValue: n.raw };
+  }
+  const equalities = ranked.filter((f) => f.fact.form === 'compare' && /==|\bin\b|isin/.test(f.fact.path) && YEARISH(f.fact.value));
+  if (equalities.length === 0) return unverified(`${where(ranked[0])} filters years (${ranked[0].fact.snippet.trim()}) but does not decide ${n.raw}.`, ranked);
+  const top = equalities[0];
+  return {
+    verdict: 'contradicted', confidence: 0.8, codeValue: showValue(top.fact.value),
+    evidence: [...equalities.slice(0, 2), ...ranked.filter((f) => !equalities.includes(f)).slice(0, 1)].map((fact) => ({ fact, stance: equalities.includes(fact) ? 'contradicts' as const : 'related' as const })),
+    explanation: `card: ${n.raw}; ${where(top)} selects ${showValue(top.fact.value)}: ${top.fact.snippet.trim()}`,
+  };
+}

@@ -1,0 +1,31 @@
+import type { IndexedFact } from './factIndex.js';
+
+/**
+ * The facts that decide a setting: deciding files only, the highest tier present, and among
+ * config files the ones the card names (base.yaml when the card says "base configuration").
+ */
+export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>): IndexedFact[] {
+  let deciding = facts.filter((f) => f.deciding);
+  if (deciding.length === 0) return [];
+  const configs = new Set(deciding.map((f) => f.configName).filter((n): n is string => n !== undefined));
+  if (configs.size > 1) {
+    const named = [...configs].filter((c) => namedConfigs.has(c));
+    if (named.length > 0) deciding = deciding.filter((f) => f.configName === undefined || named.includes(f.configName));
+  }
+  const top = Math.max(...deciding.map((f) => f.tier));
+  const best = deciding.filter((f) => f.tier === top);
+  // A measured quantity logged many times: the last value in each file is the final one.
+  return lastPerFileAndKey(best);
+}
+
+function lastPerFileAndKey(facts: IndexedFact[]): IndexedFact[] {
+  const measured = facts.filter((f) => f.fact.form === 'output' || f.fact.form === 'result');
+  if (measured.length === 0) return facts;
+  const last = new Map<string, IndexedFact>();
+  for (const f of measured) {
+    const k = `${f.fact.file}\u0000${f.fact.path}`;
+    const prev = last.get(k);
+    if (!prev || f.fact.line >= prev.fact.line) last.set(k, f);
+  }
+  return [...facts.filter((f) => !measured.includes(f)), ...last.values()];
+}

@@ -1,0 +1,135 @@
+import type { Fact, FactValue } from '../facts/fact.js';
+import { keysInText } from './keyMatch.js';
+import { CALL_SIGNATURES } from './callSignatures.js';
+import { compact, contentTokens } from './tokens.js';
+
+/**
+ * A fact as the verifier holds it: the extractor's fact plus what matching needs, computed once.
+ */
+export interface IndexedFact {
+  fact: Fact;
+  /** Canonical keys its name carries (see keyVocabulary.ts). */
+  keys: string[];
+  /** Content tokens of its key path, call and file name: for ranking against a claim's words. */
+  tokens: Set<string>;
+  /** Precedence when several facts set the same thing; higher wins (see effectiveValue.ts). */
+  tier: number;
+  /** False for tests, fixtures, vendored code, docs and other text: never deciding. */
+  deciding: boolean;
+  /** Config file stem (`base` for configs/base.yaml), for "the config the card names". */
+  configName?: string;
+}
+
+/** Tiers: what actually runs beats what is merely a default. */
+export function tierOf(f: Fact): number {
+  switch (f.form) {
+    case 'flag': return 5;
+    case 'result': case 'output': return 4;
+    case 'config': return 4;
+    case 'keyword': case 'assignment': case 'positional': case 'compare': return 3;
+    case 'default': return 2;
+    case 'version': case 'license': return 4;
+    default: return 1;
+  }
+}
+
+const DEMOTING = new Set(['test', 'vendored', 'ignored', 'fixture', 'doc', 'example']);
+
+export function isDeciding(f: Fact): boolean {
+  if (f.source === 'text') return false;
+  return !(f.flags ?? []).some((x) => DEMOTING.has(x));
+}
+
+function lastSegments(path: string, n: number): string {
+  const parts = path.split('.').filter((p) => p !== '');
+  // Array indices say nothing alone: keep the name they index ("betas.0").
+  return parts.slice(-n).join(' ');
+}
+
+function fileTokens(file: string): string[] {
+  const base = file.split('/').pop() ?? file;
+  return contentTokens(base.replace(/\.[a-z0-9]+$/i, ''));
+}
+
+export class FactIndex {
+  private readonly byKey = new Map<string, IndexedFact[]>();
+  private readonly byToken = new Map<string, IndexedFact[]>();
+  readonly all: IndexedFact[] = [];
+  /** Compacted names the code constructs, imports or writes as strings, for names and families. */
+  readonly names: { name: string; fact: IndexedFact }[] = [];
+  /** Every word the workspace uses, to tell whether a card's qualifier exists there at all. */
+  readonly vocabulary = new Set<string>();
+  readonly configNames = new Set<string>();
+
+  add(fact: Fact): void {
+    for (const f of expandPositional(fact)) this.addOne(f);
+  }
+
+  private addOne(fact: Fact): void {
+    const keyText = this.keyTextOf(fact);
+    let keys = keysInText(keyText, 'code');
+    // A keyword's own name decides its key (StepLR's gamma is no learning rate); the callee only
+    // names a parameter too short to say anything alone (Dropout's p).
+    if (keys.length === 0 && fact.form === 'keyword' && fact.call && fact.rawKey.length <= 2) keys = keysInText(`${fact.call.split('.').pop() ?? ''}.${fact.rawKey}`, 'code');
+    const tokens = new Set([...contentTokens(keyText), ...contentTokens(fact.path), ...fileTokens(fact.file)]);
+    const configName = fact.source === 'config' ? (fact.file.split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').toLowerCase() : undefined;
+    if (configName) this.configNames.add(configName);
+    const entry: IndexedFact = { fact, keys, tokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
+    this.all.push(entry);
+    for (const k of keys) push(this.byKey, k, entry);
+    if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
+    for (const t of contentTokens(fact.snippet)) this.vocabulary.add(t);
+    for (const t of contentTokens(fact.file)) this.vocabulary.add(t);
+    for (const n of namesOf(fact)) this.names.push({ name: n, fact: entry });
+  }
+
+  private keyTextOf(f: Fact): string {
+    if (f.form === 'output' || f.form === 'text' || f.form === 'result') return `${f.rawKey} ${lastSegments(f.path, 2)}`;
+    if (/^\d+$/.test(f.rawKey) || /\.\d+$/.test(f.path)) return lastSegments(f.path, 2);
+    return f.rawKey;
+  }
+
+  withKey(key: string): IndexedFact[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  withToken(token: string): IndexedFact[] {
+    return this.byToken.get(token) ?? [];
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export function hasNumber(v: FactValue): boolean {
+  if (typeof v === 'number') return true;
+  return Array.isArray(v) && v.some((x) => typeof x === 'number');
+}
+
+/** Names a fact contributes to name matching: callees, imports, string values. */
+function namesOf(f: Fact): string[] {
+  const out: string[] = [];
+  if ((f.form === 'call' || f.form === 'import') && typeof f.value === 'string') {
+    out.push(compact(f.value.split('.').pop() ?? f.value));
+  }
+  const strings = typeof f.value === 'string' ? [f.value] : Array.isArray(f.value) ? f.value.filter((x): x is string => typeof x === 'string') : [];
+  if (f.form !== 'call' && f.form !== 'import') for (const s of strings) if (s.length <= 80) out.push(compact(s));
+  return out.filter((n) => n.length >= 2);
+}
+
+/** `nn.Linear(512, 256)` also states `Linear.out_features = 256`. */
+function expandPositional(f: Fact): Fact[] {
+  if (f.form !== 'positional' || !Array.isArray(f.value) || !f.call) return [f];
+  const sig = CALL_SIGNATURES[f.call.split('.').pop() ?? ''];
+  if (!sig) return [f];
+  const named: Fact[] = [f];
+  f.value.forEach((v, i) => {
+    if (i < sig.length && (typeof v === 'number' || typeof v === 'boolean')) {
+      named.push({ ...f, form: 'keyword', rawKey: sig[i], path: `${f.call}.${sig[i]}`, value: v });
+    }
+  });
+  return named;
+}

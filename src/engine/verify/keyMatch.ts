@@ -1,0 +1,82 @@
+import type { ClaimKind } from '../model.js';
+import { KEY_VOCABULARY } from './keyVocabulary.js';
+import { contentTokens } from './tokens.js';
+
+interface CompiledPhrase { key: string; tokens: string[] }
+
+function compile(side: 'card' | 'code'): CompiledPhrase[] {
+  const out: CompiledPhrase[] = [];
+  for (const e of KEY_VOCABULARY) {
+    const phrases = [...e.both, ...((side === 'card' ? e.card : e.code) ?? [])];
+    for (const p of phrases) {
+      const tokens = contentTokens(p);
+      if (tokens.length > 0) out.push({ key: e.key, tokens });
+    }
+  }
+  // Longer phrases first: "min lr" must win over "lr".
+  return out.sort((a, b) => b.tokens.length - a.tokens.length);
+}
+
+const CARD_PHRASES = compile('card');
+const CODE_PHRASES = compile('code');
+const KIND = new Map(KEY_VOCABULARY.map((e) => [e.key, e.kind]));
+
+/**
+ * Canonical keys named in a text, most specific first. A phrase matches where its tokens stand
+ * contiguously; tokens claimed by a longer phrase are not reused by a shorter one.
+ */
+export function keysInText(text: string, side: 'card' | 'code'): string[] {
+  return keysInTokens(contentTokens(text), side);
+}
+
+export function keysInTokens(tokens: string[], side: 'card' | 'code'): string[] {
+  return keyMatches(tokens, side).map((m) => m.key);
+}
+
+/**
+ * Canonical keys in card words around a value, nearest first: a table's row header, then the
+ * words right after the value ("512 units"), then the words before it from the nearest back.
+ */
+export function keysAroundValue(tableKey: string, before: string, after: string): string[] {
+  const ordered = (text: string, nearestLast: boolean) => {
+    const m = keyMatches(contentTokens(text), 'card');
+    return m.sort((a, b) => (nearestLast ? b.at - a.at : a.at - b.at)).map((x) => x.key);
+  };
+  const keys = [...ordered(tableKey, false), ...ordered(leadingWords(after, 3), false), ...ordered(before, true)];
+  return [...new Set(keys)];
+}
+
+/** The words of `text` up to its n-th content word: "points double the odds" keeps "odds". */
+function leadingWords(text: string, n: number): string {
+  const words = text.trim().split(/\s+/);
+  let content = 0;
+  let i = 0;
+  for (; i < words.length && content < n; i++) if (contentTokens(words[i]).length > 0) content++;
+  return words.slice(0, i).join(' ');
+}
+
+function keyMatches(tokens: string[], side: 'card' | 'code'): { key: string; at: number }[] {
+  const used = new Array<boolean>(tokens.length).fill(false);
+  const found: { key: string; at: number }[] = [];
+  for (const p of side === 'card' ? CARD_PHRASES : CODE_PHRASES) {
+    for (let i = 0; i + p.tokens.length <= tokens.length; i++) {
+      let ok = true;
+      for (let k = 0; k < p.tokens.length; k++) {
+        if (used[i + k] || tokens[i + k] !== p.tokens[k]) { ok = false; break; }
+      }
+      if (!ok) continue;
+      for (let k = 0; k < p.tokens.length; k++) used[i + k] = true;
+      if (!found.some((f) => f.key === p.key)) found.push({ key: p.key, at: i });
+    }
+  }
+  return found;
+}
+
+export function kindOfKey(key: string): ClaimKind {
+  return KIND.get(key) ?? 'other';
+}
+
+/** The words a card may use to name a key ("roc", "auc" for auc): not qualifiers of an evaluation. */
+export function wordsOfKey(key: string): Set<string> {
+  return new Set(CARD_PHRASES.filter((p) => p.key === key).flatMap((p) => p.tokens));
+}

@@ -1,0 +1,91 @@
+import type { ClaimKind } from '../model.js';
+
+/**
+ * The canonical vocabulary: what a card calls a setting and what code calls it.
+ * Each phrase is matched on content tokens (see tokens.ts), so "learning-rate", "lr" and
+ * "learningRate" need no separate entries. Kept as data so a new synonym is one line.
+ * `card` phrases are looked for in the words around a card's number; `code` phrases in a fact's
+ * key path. A phrase listed in `both` serves both sides.
+ */
+export interface KeyEntry {
+  key: string;
+  kind: ClaimKind;
+  both: string[];
+  card?: string[];
+  code?: string[];
+  /** A measured quantity (metric) rather than a setting: the last logged value is the effective one. */
+  metric?: boolean;
+}
+
+export const KEY_VOCABULARY: KeyEntry[] = [
+  { key: 'learning_rate', kind: 'hyperparameter', both: ['learning rate', 'lr'], card: ['peak learning rate', 'step size'], code: ['max_lr', 'base_lr', 'eta'] },
+  { key: 'min_learning_rate', kind: 'hyperparameter', both: ['min lr', 'minimum learning rate', 'final lr', 'lr floor'], card: ['floor'], code: ['eta_min', 'end_lr'] },
+  { key: 'batch_size', kind: 'hyperparameter', both: ['batch size'], card: ['batch'], code: ['batch_size', 'bs'] },
+  { key: 'global_batch_size', kind: 'hyperparameter', both: ['global batch', 'effective batch', 'total batch'] },
+  { key: 'micro_batch_size', kind: 'hyperparameter', both: ['micro batch', 'per device batch', 'per gpu batch', 'device batch'] },
+  { key: 'grad_accum', kind: 'hyperparameter', both: ['gradient accumulation', 'accumulation steps', 'accumulation'] },
+  { key: 'epochs', kind: 'hyperparameter', both: ['epochs', 'num epochs', 'max epochs', 'train epochs'], card: ['epoch'] },
+  { key: 'max_steps', kind: 'hyperparameter', both: ['max steps', 'total steps', 'training steps', 'max iters', 'train steps'] },
+  { key: 'warmup', kind: 'hyperparameter', both: ['warmup', 'warm up', 'warmup steps', 'warmup ratio'] },
+  { key: 'weight_decay', kind: 'hyperparameter', both: ['weight decay', 'l2 penalty'] },
+  { key: 'momentum', kind: 'hyperparameter', both: ['momentum'] },
+  { key: 'beta1', kind: 'hyperparameter', both: ['beta1', 'adam beta1', 'betas 0'] },
+  { key: 'beta2', kind: 'hyperparameter', both: ['beta2', 'adam beta2', 'betas 1'] },
+  { key: 'epsilon', kind: 'hyperparameter', both: ['epsilon', 'layer norm epsilon', 'norm eps', 'layer norm eps'] },
+  { key: 'dropout', kind: 'hyperparameter', both: ['dropout', 'dropout rate', 'drop rate', 'dropout p'], code: ['Dropout.p', 'Dropout.0'] },
+  { key: 'label_smoothing', kind: 'hyperparameter', both: ['label smoothing'] },
+  { key: 'grad_clip', kind: 'hyperparameter', both: ['gradient clipping', 'clip grad', 'max grad norm', 'grad clip', 'gradient norm'] },
+  { key: 'seed', kind: 'hyperparameter', both: ['seed', 'random seed', 'random state'] },
+  { key: 'num_layers', kind: 'architecture', both: ['layers', 'num layers', 'number layers', 'n layer', 'n layers', 'num hidden layers', 'depth', 'transformer layers', 'encoder layers', 'decoder layers', 'blocks'], code: ['n_layer', 'num_hidden_layers', 'num_layers', 'n_layers', 'depth'] },
+  { key: 'num_heads', kind: 'architecture', both: ['heads', 'attention heads', 'num heads', 'n head', 'num attention heads'] },
+  { key: 'hidden_size', kind: 'architecture', both: ['hidden size', 'hidden dimension', 'model width', 'width', 'd model', 'embedding dimension', 'n embd', 'hidden dim', 'model dimension', 'embed dim'] },
+  { key: 'ffn_size', kind: 'architecture', both: ['intermediate size', 'feedforward', 'ffn dimension', 'd ff', 'mlp dimension'] },
+  { key: 'vocab_size', kind: 'architecture', both: ['vocabulary', 'vocabulary size', 'vocab size', 'embedding table'] },
+  { key: 'context_length', kind: 'architecture', both: ['context length', 'block size', 'sequence length', 'context window', 'n ctx', 'max seq len', 'seq len', 'context size', 'max sequence length'] },
+  { key: 'max_length', kind: 'data', both: ['max length', 'truncated', 'truncation', 'maximum length', 'max len', 'max input length', 'max source length'] },
+  { key: 'num_classes', kind: 'architecture', both: ['classes', 'num classes', 'number classes', 'num labels', 'labels', 'n classes', 'output classes'] },
+  { key: 'out_channels', kind: 'architecture', both: ['filters', 'channels', 'out channels', 'out ch', 'num filters', 'feature maps'] },
+  { key: 'out_features', kind: 'architecture', both: ['units', 'hidden units', 'out features', 'neurons'], code: ['Linear.out_features', 'Linear.1', 'Dense.units', 'Dense.0'] },
+  { key: 'kernel_size', kind: 'architecture', both: ['kernel size', 'kernel', 'filter size'] },
+  { key: 'n_estimators', kind: 'architecture', both: ['trees', 'estimators', 'n estimators', 'num trees', 'boosting rounds', 'num boost round'] },
+  { key: 'max_depth', kind: 'architecture', both: ['max depth', 'maximum depth', 'depth', 'tree depth'] },
+  { key: 'n_splits', kind: 'procedure', both: ['n splits', 'num folds', 'n folds', 'cv folds', 'k fold', 'number folds'], card: ['folds', 'fold'], code: ['cv'] },
+  { key: 'n_mels', kind: 'data', both: ['mel', 'mels', 'mel bins', 'n mels', 'mel filterbank', 'filterbank', 'num mel bins'] },
+  { key: 'freq_mask', kind: 'data', both: ['freq mask', 'frequency mask', 'frequency masking', 'freq mask param', 'freq mask width'] },
+  { key: 'time_mask', kind: 'data', both: ['time mask', 'time masking', 'time mask param', 'time mask width'] },
+  { key: 'num_freq_masks', kind: 'data', both: ['num freq masks', 'n freq masks', 'number frequency masks'] },
+  { key: 'num_time_masks', kind: 'data', both: ['num time masks', 'n time masks', 'number time masks'] },
+  { key: 'sample_rate', kind: 'data', both: ['sample rate', 'sampling rate', 'sr', 'hz', 'khz'] },
+  { key: 'image_size', kind: 'data', both: ['image size', 'resolution', 'input size', 'crop size', 'img size'] },
+  { key: 'padding', kind: 'data', both: ['padding', 'pad'] },
+  { key: 'num_gpus', kind: 'compute', both: ['gpus', 'gpu', 'nproc per node', 'num processes', 'num gpus', 'devices', 'world size'] },
+  { key: 'num_nodes', kind: 'compute', both: ['nodes', 'node', 'nnodes', 'num nodes'] },
+  { key: 'pdo', kind: 'hyperparameter', both: ['pdo', 'points double odds', 'points to double the odds', 'points double the odds'] },
+  { key: 'base_score', kind: 'hyperparameter', both: ['base score', 'target score', 'anchor score', 'base points'] },
+  { key: 'base_odds', kind: 'hyperparameter', both: ['base odds', 'odds', 'target odds'] },
+  { key: 'test_size', kind: 'data', both: ['test size', 'test split', 'holdout fraction', 'validation split', 'test fraction'] },
+  { key: 'num_samples', kind: 'data', both: ['num samples', 'n samples', 'num rows', 'n rows', 'dataset size', 'num examples'], card: ['rows', 'samples', 'examples', 'clients', 'customers', 'records', 'instances', 'loans'], code: ['rows'] },
+  { key: 'accuracy', kind: 'metric', metric: true, both: ['accuracy', 'acc', 'top 1 accuracy', 'top1'] },
+  { key: 'f1', kind: 'metric', metric: true, both: ['f1', 'f1 score', 'macro f1', 'f score'] },
+  { key: 'precision', kind: 'metric', metric: true, both: ['precision'] },
+  { key: 'recall', kind: 'metric', metric: true, both: ['recall', 'sensitivity'] },
+  { key: 'auc', kind: 'metric', metric: true, both: ['auc', 'roc auc', 'auroc', 'area under curve'] },
+  { key: 'gini', kind: 'metric', metric: true, both: ['gini'] },
+  { key: 'ks', kind: 'metric', metric: true, both: ['ks', 'ks statistic', 'kolmogorov smirnov'] },
+  { key: 'r2', kind: 'metric', metric: true, both: ['r2', 'r squared', 'coefficient of determination', 'explained variance'] },
+  { key: 'rmse', kind: 'metric', metric: true, both: ['rmse', 'root mean squared error'] },
+  { key: 'mae', kind: 'metric', metric: true, both: ['mae', 'mean absolute error'] },
+  { key: 'loss', kind: 'metric', metric: true, both: ['loss', 'validation loss', 'val loss', 'train loss', 'training loss', 'eval loss', 'test loss'] },
+  { key: 'perplexity', kind: 'metric', metric: true, both: ['perplexity', 'ppl'] },
+  { key: 'bleu', kind: 'metric', metric: true, both: ['bleu'] },
+  { key: 'wer', kind: 'metric', metric: true, both: ['wer', 'word error rate'] },
+  { key: 'psi', kind: 'metric', metric: true, both: ['psi', 'population stability index', 'stability index'] },
+  { key: 'difference', kind: 'metric', metric: true, both: ['difference', 'gap', 'differs', 'diff', 'calibration gap'] },
+  { key: 'default_rate', kind: 'metric', metric: true, both: ['default rate', 'bad rate', 'event rate'] },
+  { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count', 'weights'] },
+];
+
+/** Metric words whose qualifiers (split, dataset) must be found in the workspace before a contradiction. */
+export function isMetricKey(key: string): boolean {
+  return KEY_VOCABULARY.some((e) => e.key === key && e.metric === true);
+}

@@ -1,0 +1,110 @@
+import type { ClaimUnit } from '../card/extractClaims.js';
+import type { Claim } from '../card/claim.js';
+import type { ClaimResult, Evidence, Range, Verdict } from '../model.js';
+import type { FactIndex } from './factIndex.js';
+import { type CardContext, decideAtom } from './decideAtom.js';
+import type { AtomDecision, EvidenceRef } from './decision.js';
+
+const MAX_EVIDENCE = 5;
+const SNIPPET_CHARS = 200;
+
+/** How much a verdict weighs when neighbouring atoms are reported as one claim. */
+const SEVERITY: Record<Verdict, number> = { contradicted: 3, unverified: 2, supported: 1, 'not-checkable': 0 };
+
+interface Decided { claim: Claim; d: AtomDecision }
+
+/**
+ * Decides every atom of a unit, then reports neighbouring atoms with the same verdict as one claim:
+ * a sentence that is right throughout reads as one finding, a sentence with one wrong number points
+ * at that number.
+ */
+export function verifyUnit(unit: ClaimUnit, index: FactIndex, card: CardContext): ClaimResult[] {
+  if (unit.notCheckable) {
+    return [{ id: unit.id, text: unit.text, kind: 'other', range: unit.range, verdict: 'not-checkable', confidence: 1, evidence: [], explanation: 'This part of the card describes use or governance, not the code.' }];
+  }
+  if (unit.atoms.length === 0) {
+    const mention: Claim = { id: unit.id, text: unit.text, kind: 'other', range: unit.range, context: unit.text, keyText: '', keys: [], value: { type: 'mention' }, headings: unit.headings };
+    return [toResult(unit.id, unit.text, unit.range, [{ claim: mention, d: decideAtom(mention, index, card) }])];
+  }
+  const decided: Decided[] = unit.atoms.map((claim) => ({ claim, d: decideAtom(claim, index, card) }));
+  const groups = groupAtoms(unit, decided);
+  if (groups.length === 1) return [toResult(unit.id, unit.text, unit.range, groups[0])];
+  return groups.map((g, i) => {
+    const { text, range } = segmentOf(unit, groups, i);
+    return toResult(`${unit.id}.${i + 1}`, text, range, g);
+  });
+}
+
+/** Consecutive atoms with one verdict, and atoms joined only by "and" / commas, go together. */
+function groupAtoms(unit: ClaimUnit, decided: Decided[]): Decided[][] {
+  const groups: Decided[][] = [];
+  for (const item of decided) {
+    const last = groups[groups.length - 1];
+    if (!last) { groups.push([item]); continue; }
+    const prev = last[last.length - 1];
+    const joined = unit.source === 'prose' && prev.claim.span && item.claim.span
+      && /^[\s,;]*(and|or)?[\s,]*$/i.test(unit.text.slice(prev.claim.span[1], item.claim.span[0]));
+    if (prev.d.verdict === item.d.verdict || joined) last.push(item);
+    else groups.push([item]);
+  }
+  return groups;
+}
+
+function segmentOf(unit: ClaimUnit, groups: Decided[][], i: number): { text: string; range: Range } {
+  const g = groups[i];
+  if (unit.source !== 'prose') {
+    const texts = [...new Set(g.map((x) => x.claim.text))];
+    return { text: texts.join('; '), range: { start: g[0].claim.range.start, end: g[g.length - 1].claim.range.end } };
+  }
+  const prevEnd = i === 0 ? 0 : (groups[i - 1][groups[i - 1].length - 1].claim.span?.[1] ?? 0);
+  const end = i === groups.length - 1 ? unit.text.length : (g[g.length - 1].claim.span?.[1] ?? unit.text.length);
+  let start = prevEnd;
+  while (start < end && /[\s,;:]/.test(unit.text[start])) start++;
+  const text = unit.text.slice(start, end).trim();
+  const startCol = i === 0 ? unit.range.start : g[0].claim.range.start;
+  const endCol = i === groups.length - 1 ? unit.range.end : g[g.length - 1].claim.range.end;
+  return { text: text || g.map((x) => x.claim.text).join('; '), range: { start: startCol, end: endCol } };
+}
+
+function toResult(id: string, text: string, range: Range, group: Decided[]): ClaimResult {
+  const worst = group.reduce((a, b) => (SEVERITY[b.d.verdict] > SEVERITY[a.d.verdict] ? b : a));
+  const verdict = worst.d.verdict;
+  const deciding = group.filter((x) => x.d.verdict === verdict);
+  // Interleave the atoms' evidence so each atom's best entry is among the first few.
+  const refs: EvidenceRef[] = [];
+  const lists = [...deciding, ...group.filter((x) => x.d.verdict !== verdict)].map((x) => x.d.evidence);
+  for (let k = 0; refs.length < MAX_EVIDENCE && lists.some((l) => k < l.length); k++) {
+    for (const l of lists) if (k < l.length && refs.length < MAX_EVIDENCE && !refs.some((r) => r.fact === l[k].fact)) refs.push(l[k]);
+  }
+  const confidence = Math.min(...deciding.map((x) => x.d.confidence));
+  return {
+    id, text, kind: worst.claim.kind, range, verdict, confidence,
+    evidence: refs.map(toEvidence),
+    explanation: deciding.map((x) => x.d.explanation).filter((e, i, all) => all.indexOf(e) === i).join(' '),
+    key: worst.claim.keys[0],
+    cardValue: cardValueOf(worst.claim),
+    codeValue: worst.d.codeValue,
+  };
+}
+
+function cardValueOf(c: Claim): string | undefined {
+  const v = c.value;
+  switch (v.type) {
+    case 'number': return v.number.raw;
+    case 'inequality': return v.bound.raw;
+    case 'version': return v.version;
+    case 'license': return v.license;
+    case 'name': return v.name;
+    default: return undefined;
+  }
+}
+
+function toEvidence(r: EvidenceRef): Evidence {
+  const f = r.fact.fact;
+  const snippet = f.snippet.length > SNIPPET_CHARS ? `${f.snippet.slice(0, SNIPPET_CHARS - 1)}…` : f.snippet;
+  return {
+    path: f.file,
+    range: { start: { line: f.line, column: f.column }, end: { line: f.endLine, column: f.endColumn } },
+    snippet, stance: r.stance, source: f.source,
+  };
+}
