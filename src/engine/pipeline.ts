@@ -67,14 +67,14 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   for await (const file of walk) {
     if (file.kind === 'other') continue;
     const task = (async () => {
-      const read = await readWorkspaceFile(file, { maxFileBytes: opts.maxFileBytes });
+      const read = await readWorkspaceFile(file, { maxFileBytes: opts.maxFileBytes, countLines: true });
       if (!read.ok) {
         filesSkipped++;
         sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
         return;
       }
       if (read.encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${read.encoding}` });
-      const { facts, warnings } = extractFacts(file, read.text, read.partial);
+      const { facts, warnings } = extractFacts(file, read.text, read.partial, { headerLines: read.headerLines, tailStartLine: read.tailStartLine });
       for (const w of warnings) sink.warning({ path: file.relPath, message: w });
       for (const f of facts) index.add(f);
       progress.filesScanned++;

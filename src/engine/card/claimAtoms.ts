@@ -52,7 +52,12 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
     take(s, e);
   }
 
-  const license = /\blicen[cs]ed under (?:the )?([A-Za-z0-9][A-Za-z0-9 .+-]*?)(?:\s+licen[cs]e)?(?=[.,;)]|$)/i.exec(sentence);
+  // Dates are not quantities: "2021-12-31" must not become 2021, 12 and 31.
+  for (const m of sentence.matchAll(/\b(19|20)\d{2}[-/.](0?[1-9]|1[0-2])(?:[-/.](0?[1-9]|[12]\d|3[01]))?\b/g)) take(m.index ?? 0, (m.index ?? 0) + m[0].length);
+
+  const license = /\blicen[cs]ed under (?:the )?([A-Za-z0-9][A-Za-z0-9 .+-]*?)(?:\s+licen[cs]e)?(?=[.,;)]|$)/i.exec(sentence)
+    ?? /^\s*licen[cs]e\s*[:：]\s*([A-Za-z0-9][A-Za-z0-9 .+-]*?)\s*$/i.exec(sentence)
+    ?? (tableKey && /^licen[cs]e$/i.test(tableKey.trim()) ? /^\s*([A-Za-z0-9][A-Za-z0-9 .+-]*?)\s*$/.exec(sentence) : null);
   if (license && !overlaps(license.index, license.index + license[0].length)) {
     atoms.push({ start: license.index, end: license.index + license[0].length, keyText: 'license', value: { type: 'license', license: license[1] }, kind: 'license' });
     take(license.index, license.index + license[0].length);
@@ -106,7 +111,7 @@ function groupNumbers(s: string, nums: NumberToken[], taken: [number, number][],
     const before = s.slice(Math.max(0, a.index - 20), a.index);
     // Ranges: "300–850", "from 2012 to 2016", "between 1 and 5", "[0, 1]".
     if (next && (/^\s*[–—-]\s*$/.test(between) || (/^\s*(to|and)\s*$/i.test(between) && /\b(from|between)\s*$/i.test(before))
-      || (/^\s*,\s*$/.test(between) && /[[(]\s*$/.test(before) && /^\s*[\])]/.test(s.slice(next.end))))) {
+      || (/^\s*,\s*$/.test(between) && /\[\s*$/.test(before) && /^\s*[\])]/.test(s.slice(next.end))))) {
       const end = /^\s*[\])]/.test(s.slice(next.end)) ? next.end + s.slice(next.end).indexOf(s.slice(next.end).trim()[0]) + 1 : next.end;
       atoms.push(makeAtom(s, a.index, end, { type: 'range', lo: a.number, hi: next.number }, tableKey));
       i += 2;
@@ -154,7 +159,10 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   const keyText = [tableKey ?? '', before, afterWords].filter((x) => x.trim() !== '').join(' | ');
   // The span starts at the key when the key sits right before the value ("β2 = 0.999").
   const shortKey = /([A-Za-zα-ωΑ-Ω0-9_²-]+(?:\s+[A-Za-zα-ωΑ-Ω0-9_²-]+){0,3})\s*(?:=|:|of|is|was|at)?\s*$/.exec(before);
-  const start = shortKey ? keyStart + shortKey.index : valueStart;
+  let start = shortKey ? keyStart + shortKey.index : valueStart;
+  // A span starts at its key words, not at a linking word ("at a learning rate of" → "learning rate of").
+  const linking = /^(?:(?:at|with|a|an|the|of|to|and|or|by|on|in|for)\s+)+/i.exec(s.slice(start, valueStart));
+  if (linking) start += linking[0].length;
   return { start, end: valueEnd, keyText, keyBefore: before, keyAfter: afterWords, value };
 }
 

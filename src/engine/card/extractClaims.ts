@@ -104,6 +104,8 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
   const cols = block.cellColumns ?? [];
   const line = doc.lines[block.line - 1] ?? block.text;
   const rowLabel = cells[0] ?? '';
+  // Rows keyed by a number or "No log" are a training log (loss per epoch), not final values.
+  const series = /^\s*(no log|[-+]?\d[\d.,eE+-]*)\s*$/i.test(rowLabel);
   const unitId = nextId();
   const atoms: Claim[] = [];
   for (let j = 1; j < cells.length; j++) {
@@ -130,7 +132,7 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
         range: { start: { line: block.line, column: cellCol + a.start }, end: { line: block.line, column: cellCol + a.end } },
         context: `${rowLabel} ${colHeader} ${cell}`, keyText: a.keyText,
         keys: [...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])],
-        value: a.value, headings: block.headings,
+        value: a.value, headings: block.headings, series,
       });
     }
   }

@@ -281,8 +281,3 @@ export function resolveWord(word: ShellWord, vars: Variables, depth = 0): string
   }
   return out;
 }
-
-/** Literal text of a word when it has no expansions at all. */
-export function literalWord(word: ShellWord): string | undefined {
-  return word.parts.every((p) => p.kind === 'text') ? word.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('') : undefined;
-}

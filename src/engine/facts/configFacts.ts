@@ -18,11 +18,26 @@ export interface ConfigOptions extends ExtractOptions {
 
 /** A vocabulary or a dumped data table is not configuration: stop before it floods the index. */
 export const MAX_CONFIG_FACTS = 5000;
-/** Arrays longer than this get no per-element facts beyond it and no whole-array fact. */
+/** Arrays longer than this get no whole-array fact, and per-element facts for their ends only. */
 const MAX_ARRAY_ITEMS = 256;
+
+/**
+ * Indices given per-element facts: all of a short array; of a long one the first and last
+ * halves of the budget (a run's log history ends with its final numbers).
+ */
+function boundedIndices(length: number): number[] {
+  if (length <= MAX_ARRAY_ITEMS) return Array.from({ length }, (_, i) => i);
+  const half = MAX_ARRAY_ITEMS / 2;
+  return [...Array.from({ length: half }, (_, i) => i), ...Array.from({ length: half }, (_, i) => length - half + i)];
+}
 /** Long strings (prompt templates, embedded scripts) are cut: facts travel in bounded messages. */
 const MAX_STRING = 1000;
 const MAX_DEPTH = 64;
+/**
+ * The yaml parser needs seconds for a few megabytes; configs are a few KB. Bigger YAML files are
+ * annotations or dumps, not settings.
+ */
+export const MAX_YAML_CHARS = 512 * 1024;
 
 const RESULT_FOLDERS = new Set(['results', 'result', 'metrics', 'eval', 'evals', 'evaluation', 'scores']);
 
@@ -84,6 +99,10 @@ export function yamlErrorWarning(relPath: string, language: string, err: YAMLErr
 /** Extracts every scalar leaf of a YAML file, multi-document included. Invalid input: a warning, no facts. */
 export function extractYamlFacts(relPath: string, text: string, options?: ConfigOptions): FactExtraction {
   const warnings: string[] = [];
+  if (text.length > MAX_YAML_CHARS) {
+    warnings.push(`${relPath}: YAML larger than ${MAX_YAML_CHARS / 1024} KB is taken for data, not configuration, and was not read`);
+    return { facts: [], warnings };
+  }
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
@@ -169,7 +188,7 @@ function walkYaml(
         em.collector.add({ rawKey: lastName(path), path: path.join('.'), value: values, form: em.form, start: pos(s), end: pos(e) });
       }
     }
-    items.slice(0, MAX_ARRAY_ITEMS).forEach((it, i) => walkYaml(doc, it, [...path, String(i)], undefined, em, pos, depth + 1));
+    for (const i of boundedIndices(items.length)) walkYaml(doc, items[i], [...path, String(i)], undefined, em, pos, depth + 1);
     return;
   }
   if (isMap(target)) {
@@ -289,7 +308,7 @@ function walkJson(node: JsonNode, path: string[], keyNode: JsonNode | undefined,
   };
   if (node.type === 'array') {
     wholeArray(children.map((c) => jsonScalar(c, em)));
-    children.slice(0, MAX_ARRAY_ITEMS).forEach((c, i) => walkJson(c, [...path, String(i)], undefined, em, pos, depth + 1));
+    for (const i of boundedIndices(children.length)) walkJson(children[i], [...path, String(i)], undefined, em, pos, depth + 1);
     return;
   }
   if (node.type !== 'object') return;
@@ -471,7 +490,7 @@ export function extractTomlFacts(relPath: string, text: string, options?: Config
         const p = nearestPosition(positions, path);
         em.collector.add({ rawKey: lastName(path), path: path.join('.'), value: values, form: em.form, start: p.start, end: p.end });
       }
-      v.slice(0, MAX_ARRAY_ITEMS).forEach((x, i) => walk(x, [...path, String(i)], depth + 1));
+      for (const i of boundedIndices(v.length)) walk(v[i], [...path, String(i)], depth + 1);
       return;
     }
     if (v !== null && typeof v === 'object') {

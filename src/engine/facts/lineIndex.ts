@@ -34,11 +34,6 @@ export class LineIndex {
     return { line: lo + 1, column: o - this.starts[lo] + 1 };
   }
 
-  offset(pos: LinePosition): number {
-    const start = this.starts[Math.max(0, Math.min(pos.line - 1, this.starts.length - 1))];
-    return start + pos.column - 1;
-  }
-
   /** The text of a 1-based line without its line break. */
   lineText(line: number): string {
     const i = line - 1;

@@ -20,6 +20,7 @@ const NUMBER_RE =
   /(?<![\w.\/\\-])(-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+))(?:( ?(?:%|kHz|Hz|ms|GB|MB|TB|GiB|MiB))|([kKMBT]))?(?![\w%]|\.\d|,\d{3})/g;
 const WORD_RE = /[A-Za-z][A-Za-z0-9'’-]*/g;
 const GENERIC_HEADERS = new Set(['value', 'values', 'setting', '']);
+const STOPWORDS = new Set(['on', 'in', 'at', 'with', 'and', 'or', 'for', 'of', 'to', 'the', 'a', 'an', 'is', 'was', 'are', 'were', 'per', 'from', 'by', 'vs', 'than', 'as', 'if', 'then', 'but']);
 
 interface CodeMask {
   /** Lines (0-based) that are code and hold no prose numbers. */
@@ -228,6 +229,9 @@ function numbersInLine(
     }
     if (keyWords.length === 0) {
       keyWords = words(clauseOf(before));
+      // The noun right after a number names it as much as the words before (`3 epochs`, `12 layers`).
+      const next = /^ ([A-Za-z][A-Za-z0-9-]*)/.exec(line.slice(end));
+      if (keyWords.length > 0 && next && !STOPWORDS.has(next[1].toLowerCase())) keyWords = [...keyWords.slice(-(MAX_KEY_WORDS - 1)), next[1]];
     }
     if (keyWords.length === 0) keyWords = words(line.slice(end)).slice(0, 3);
     if (keyWords.length === 0) continue;

@@ -7,7 +7,8 @@ import { rankFacts, claimWords } from './evidenceRank.js';
 import { compareInequality, numbersAgree, toBaseUnit, type CardNumber } from './numbers.js';
 import { isMetricKey } from './keyVocabulary.js';
 import { wordsOfKey } from './keyMatch.js';
-import { contentTokens } from './tokens.js';
+import { compact, contentTokens } from './tokens.js';
+import { namedTerms } from './decideNames.js';
 
 /**
  * Facts that name the claim's quantity: those carrying its nearest canonical key, or (no key
@@ -28,7 +29,8 @@ export function candidateGroups(claim: Claim, index: FactIndex): { facts: Indexe
     const facts = index.withKey(key).filter((f) => numericValue(f) !== undefined);
     if (facts.length > 0) groups.push({ facts, strong: true, key });
   }
-  if (groups.length > 0) return groups;
+  // The card names a known quantity the code never sets: words in common prove nothing.
+  if (groups.length > 0 || claim.keys.length > 0) return groups;
   if (claim.value.type === 'number' && (claim.value.number.unit || claim.value.number.approx)) return [];
   const words = contentTokens(claim.keyText).filter((t) => t.length > 2 && !/^\d/.test(t));
   const counts = new Map<IndexedFact, number>();
@@ -83,7 +85,11 @@ export function unknownQualifiers(claim: Claim, index: FactIndex, key: string | 
   if (!key || !isMetricKey(key)) return [];
   const keyWords = new Set(claim.keys.flatMap((k) => [...wordsOfKey(k)]));
   const words = contentTokens(claim.context).filter((w) => !METRIC_GENERIC.has(w) && !keyWords.has(w) && !/^\d+(\.\d+)?$/.test(w) && w.length > 1);
-  return [...new Set(words.filter((w) => !index.vocabulary.has(w)))];
+  const unknown = [...new Set(words.filter((w) => !index.vocabulary.has(w)))];
+  // A named data set the workspace never names ("CIFAR-10-C") is a qualifier on its own.
+  const unknownNames = namedTerms(claim.context).filter((t) => !index.hasName(compact(t)));
+  // One unfamiliar word ("coefficient") is wording; two, or an unknown name, is another evaluation.
+  return unknownNames.length > 0 ? [...unknownNames, ...unknown] : unknown.length >= 2 ? unknown : [];
 }
 
 type Candidates = ReturnType<typeof keyedCandidates>;
@@ -105,7 +111,7 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     const ranked = rankFacts(claim, facts);
     return unverified(`${where(ranked[0])} has ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}, but it may not be the same quantity as "${keyLabel(claim)}".`, ranked);
   }
-  const eff = effectiveFacts(facts, card.namedConfigs).filter((f) => accept(numericValue(f) ?? NaN, f));
+  const eff = effectiveFacts(facts, card.namedConfigs, claim.kind === 'metric' || (key !== undefined && isMetricKey(key))).filter((f) => accept(numericValue(f) ?? NaN, f));
   const ranked = rankFacts(claim, eff);
   const agreeing = ranked.filter((f) => test(numericValue(f) ?? NaN, f));
   const others = rankFacts(claim, facts.filter((f) => !eff.includes(f))).slice(0, 2);
@@ -128,6 +134,7 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     }
     return unverified(`Only non-deciding places (tests, vendored code, docs, other configs) mention ${keyLabel(claim)}.`, rankFacts(claim, facts));
   }
+  if (claim.series) return unverified(`This row of a logged series need not equal the final ${keyLabel(claim)}; ${where(ranked[0])} has ${showValue(ranked[0].fact.value)}.`, ranked);
   const unknown = unknownQualifiers(claim, index, key);
   if (unknown.length > 0) {
     return unverified(`The card's figure is about ${unknown.slice(0, 3).join(', ')}, which the workspace does not mention; ${where(ranked[0])} (${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}) may be another evaluation.`, ranked);

@@ -6,6 +6,7 @@ import { agrees, keyedCandidates } from './decideNumber.js';
 import { effectiveFacts } from './effectiveValue.js';
 import { contextScore, rankFacts } from './evidenceRank.js';
 import type { CardNumber } from './numbers.js';
+import { ARRAY_KEYS } from './keyVocabulary.js';
 
 const NEAR_LINES = 12;
 
@@ -86,10 +87,28 @@ export function decideList(claim: Claim, items: CardNumber[], index: FactIndex, 
       }
     }
   }
+  const elementwise = decideElementwise(claim, items, index, card);
+  if (elementwise) return elementwise;
   const found = findTogether(claim, items, index);
   if (!found) return unverified(`The values ${items.map((i) => i.raw).join(', ')} do not appear together in the workspace.`);
   return {
     verdict: 'supported', confidence: 0.75, evidence: found.slice(0, 4).map((fact) => ({ fact, stance: 'supports' })),
     explanation: `${items.map((i) => i.raw).join(', ')} appear together at ${found.map(where).join(', ')}.`,
+  };
+}
+
+/** "betas=(0.9, 0.98)" against `adam_beta1=0.9, adam_beta2=0.999`: one key per element. */
+function decideElementwise(claim: Claim, items: CardNumber[], index: FactIndex, card: CardContext): AtomDecision | undefined {
+  const keys = claim.keys.map((k) => ARRAY_KEYS[k]).find((k) => k !== undefined && k.length === items.length);
+  if (!keys) return undefined;
+  const picked = keys.map((k) => rankFacts(claim, effectiveFacts(index.withKey(k).filter((f) => typeof f.fact.value === 'number'), card.namedConfigs))[0]);
+  if (picked.some((f) => f === undefined)) return undefined;
+  const facts = picked as IndexedFact[];
+  const ok = items.every((it, i) => agrees(it, facts[i].fact.value as number, false));
+  const values = facts.map((f) => showValue(f.fact.value)).join(', ');
+  return {
+    verdict: ok ? 'supported' : 'contradicted', confidence: ok ? 0.9 : 0.8,
+    evidence: facts.map((fact) => ({ fact, stance: ok ? 'supports' as const : 'contradicts' as const })), codeValue: `(${values})`,
+    explanation: ok ? `${facts.map(where).join(', ')} set ${values}.` : `card: ${claim.text.trim()}; ${facts.map(where).join(', ')} set ${values}.`,
   };
 }

@@ -4,7 +4,7 @@ import type { IndexedFact } from './factIndex.js';
  * The facts that decide a setting: deciding files only, the highest tier present, and among
  * config files the ones the card names (base.yaml when the card says "base configuration").
  */
-export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>): IndexedFact[] {
+export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, measured = false): IndexedFact[] {
   let deciding = facts.filter((f) => f.deciding);
   if (deciding.length === 0) return [];
   const configs = new Set(deciding.map((f) => f.configName).filter((n): n is string => n !== undefined));
@@ -12,10 +12,16 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>):
     const named = [...configs].filter((c) => namedConfigs.has(c));
     if (named.length > 0) deciding = deciding.filter((f) => f.configName === undefined || named.includes(f.configName));
   }
-  const top = Math.max(...deciding.map((f) => f.tier));
-  const best = deciding.filter((f) => f.tier === top);
+  // A setting is what the code sets; a result file's "epoch: 3.0" only echoes it.
+  const tier = (f: IndexedFact) => (!measured && isMeasuredForm(f) ? 0 : f.tier);
+  const top = Math.max(...deciding.map(tier));
+  const best = deciding.filter((f) => tier(f) === top);
   // A measured quantity logged many times: the last value in each file is the final one.
   return lastPerFileAndKey(best);
+}
+
+function isMeasuredForm(f: IndexedFact): boolean {
+  return f.fact.form === 'output' || f.fact.form === 'result';
 }
 
 function lastPerFileAndKey(facts: IndexedFact[]): IndexedFact[] {

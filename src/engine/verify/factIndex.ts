@@ -89,6 +89,13 @@ export class FactIndex {
     return f.rawKey;
   }
 
+  /** Whether the workspace writes a name (compacted) somewhere, also inside a longer one. */
+  hasName(name: string): boolean {
+    if (name.length < 3) return true;
+    if (this.vocabulary.has(name)) return true;
+    return this.names.some((n) => n.name.includes(name));
+  }
+
   withKey(key: string): IndexedFact[] {
     return this.byKey.get(key) ?? [];
   }

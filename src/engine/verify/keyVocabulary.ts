@@ -21,7 +21,8 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'learning_rate', kind: 'hyperparameter', both: ['learning rate', 'lr'], card: ['peak learning rate', 'step size'], code: ['max_lr', 'base_lr', 'eta'] },
   { key: 'min_learning_rate', kind: 'hyperparameter', both: ['min lr', 'minimum learning rate', 'final lr', 'lr floor'], card: ['floor'], code: ['eta_min', 'end_lr'] },
   { key: 'batch_size', kind: 'hyperparameter', both: ['batch size'], card: ['batch'], code: ['batch_size', 'bs'] },
-  { key: 'global_batch_size', kind: 'hyperparameter', both: ['global batch', 'effective batch', 'total batch'] },
+  { key: 'global_batch_size', kind: 'hyperparameter', both: ['global batch', 'effective batch', 'total batch', 'total train batch size', 'total batch size', 'global batch size', 'effective batch size'] },
+  { key: 'betas', kind: 'hyperparameter', both: ['betas', 'adam betas'] },
   { key: 'micro_batch_size', kind: 'hyperparameter', both: ['micro batch', 'per device batch', 'per gpu batch', 'device batch'] },
   { key: 'grad_accum', kind: 'hyperparameter', both: ['gradient accumulation', 'accumulation steps', 'accumulation'] },
   { key: 'epochs', kind: 'hyperparameter', both: ['epochs', 'num epochs', 'max epochs', 'train epochs'], card: ['epoch'] },
@@ -58,7 +59,7 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'sample_rate', kind: 'data', both: ['sample rate', 'sampling rate', 'sr', 'hz', 'khz'] },
   { key: 'image_size', kind: 'data', both: ['image size', 'resolution', 'input size', 'crop size', 'img size'] },
   { key: 'padding', kind: 'data', both: ['padding', 'pad'] },
-  { key: 'num_gpus', kind: 'compute', both: ['gpus', 'gpu', 'nproc per node', 'num processes', 'num gpus', 'devices', 'world size'] },
+  { key: 'num_gpus', kind: 'compute', both: ['gpus', 'nproc per node', 'num processes', 'num gpus', 'world size', 'gpu count', 'num devices'], card: ['gpu', 'devices'] },
   { key: 'num_nodes', kind: 'compute', both: ['nodes', 'node', 'nnodes', 'num nodes'] },
   { key: 'pdo', kind: 'hyperparameter', both: ['pdo', 'points double odds', 'points to double the odds', 'points double the odds'] },
   { key: 'base_score', kind: 'hyperparameter', both: ['base score', 'target score', 'anchor score', 'base points'] },
@@ -84,6 +85,11 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'default_rate', kind: 'metric', metric: true, both: ['default rate', 'bad rate', 'event rate'] },
   { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count', 'weights'] },
 ];
+
+/** Settings a card may state as one array but code sets element by element (Adam's betas). */
+export const ARRAY_KEYS: Record<string, string[]> = {
+  betas: ['beta1', 'beta2'],
+};
 
 /** Metric words whose qualifiers (split, dataset) must be found in the workspace before a contradiction. */
 export function isMetricKey(key: string): boolean {

@@ -43,7 +43,7 @@ function groupAtoms(unit: ClaimUnit, decided: Decided[]): Decided[][] {
     if (!last) { groups.push([item]); continue; }
     const prev = last[last.length - 1];
     const joined = unit.source === 'prose' && prev.claim.span && item.claim.span
-      && /^[\s,;]*(and|or)?[\s,]*$/i.test(unit.text.slice(prev.claim.span[1], item.claim.span[0]));
+      && /^\s*(,|;|,?\s*(and|or))\s*$/i.test(unit.text.slice(prev.claim.span[1], item.claim.span[0]));
     if (prev.d.verdict === item.d.verdict || joined) last.push(item);
     else groups.push([item]);
   }
@@ -56,8 +56,11 @@ function segmentOf(unit: ClaimUnit, groups: Decided[][], i: number): { text: str
     const texts = [...new Set(g.map((x) => x.claim.text))];
     return { text: texts.join('; '), range: { start: g[0].claim.range.start, end: g[g.length - 1].claim.range.end } };
   }
-  const prevEnd = i === 0 ? 0 : (groups[i - 1][groups[i - 1].length - 1].claim.span?.[1] ?? 0);
-  const end = i === groups.length - 1 ? unit.text.length : (g[g.length - 1].claim.span?.[1] ?? unit.text.length);
+  let prevEnd = i === 0 ? 0 : (groups[i - 1][groups[i - 1].length - 1].claim.span?.[1] ?? 0);
+  while (i > 0 && prevEnd < unit.text.length && /[)\]}%]/.test(unit.text[prevEnd])) prevEnd++;
+  let end = i === groups.length - 1 ? unit.text.length : (g[g.length - 1].claim.span?.[1] ?? unit.text.length);
+  // Keep a closing bracket or unit with the value it closes: "betas=(0.9,0.98)".
+  while (end < unit.text.length && /[)\]}%]/.test(unit.text[end])) end++;
   let start = prevEnd;
   while (start < end && /[\s,;:]/.test(unit.text[start])) start++;
   const text = unit.text.slice(start, end).trim();

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { runEngine } from '../../support/runEngine.js';
+
+describe('numbers and units', () => {
+  it('matches notation and displayed precision, not just digits', async () => {
+    const run = await runEngine({
+      'train.py': 'from transformers import TrainingArguments\nargs = TrainingArguments(learning_rate=2e-5, weight_decay=1e-2, warmup_ratio=0.1)\n',
+      'config.json': '{\n  "vocab_size": 32000,\n  "hidden_size": 512\n}\n',
+      'results/eval_results.json': '{\n  "eval_accuracy": 0.87654,\n  "eval_f1": 0.8512\n}\n',
+      'card.md': [
+        '# m', '',
+        '| Setting | Value |', '|---|---|', '| Learning rate | 0.00002 |', '| Weight decay | 0.01 |', '| Warmup | 10% of steps |', '',
+        'The vocabulary has 32,000 tokens.', '',
+        'The hidden size is 768.', '',
+        'Accuracy on the test split is 87.7%.', '',
+        'Macro F1 is 85.1%.', '',
+      ].join('\n'),
+    });
+    expect(run.claim('Learning rate').verdict).toBe('supported');
+    expect(run.claim('Weight decay').verdict).toBe('supported');
+    expect(run.claim('Warmup').verdict).toBe('supported');
+    expect(run.claim('32,000 tokens').verdict).toBe('supported');
+    const hidden = run.claim('hidden size is 768');
+    expect(hidden.verdict).toBe('contradicted');
+    expect(hidden.explanation).toContain('512');
+    expect(hidden.evidence[0]).toMatchObject({ path: 'config.json', stance: 'contradicts' });
+    expect(hidden.evidence[0].range.start.line).toBe(3);
+    expect(run.claim('87.7%').verdict).toBe('supported');
+    expect(run.claim('85.1%').verdict).toBe('supported');
+  });
+
+  it('requires settings to be equal but lets measured values round', async () => {
+    const run = await runEngine({
+      'train.py': 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--lr", type=float, default=0.05)\n',
+      'metrics.csv': 'epoch,loss,val_loss\n1,2.0,2.1\n2,1.5,1.62\n',
+      'card.md': '# m\n\nThe learning rate is 0.1.\n\nThe final validation loss is 1.6.\n',
+    });
+    expect(run.claim('learning rate is 0.1').verdict).toBe('contradicted');
+    expect(run.claim('validation loss is 1.6').verdict).toBe('supported');
+  });
+
+  it('checks inequalities against the measured value, also for percentages', async () => {
+    const run = await runEngine({
+      'eval.py': 'print("done")\n',
+      'logs/eval.log': 'holdout auc 0.8123\nholdout gini 0.55\ncalibration gap 0.42 pp\n',
+      'card.md': '# m\n\nThe AUC is above 0.80.\n\nThe Gini coefficient is above 0.60.\n\nThe calibration gap is at most 1 percentage point.\n',
+    });
+    expect(run.claim('AUC is above 0.80').verdict).toBe('supported');
+    expect(run.claim('Gini coefficient is above 0.60').verdict).toBe('contradicted');
+    expect(run.claim('at most 1 percentage point').verdict).toBe('supported');
+  });
+
+  it('does not let a metric of another evaluation contradict a claim about an unseen data set', async () => {
+    const run = await runEngine({
+      'results/metrics.json': '{\n  "test_accuracy": 0.912\n}\n',
+      'card.md': '# m\n\nTest accuracy is 91.2%.\n\nOn the Antarctic penguin benchmark accuracy falls to 70.1%.\n',
+    });
+    expect(run.claim('91.2%').verdict).toBe('supported');
+    expect(run.claim('70.1%').verdict).toBe('unverified');
+  });
+
+  it('reads sample rates in kHz and lists of values stated together', async () => {
+    const run = await runEngine({
+      'audio.yaml': 'sample_rate: 22050\nn_fft: 1024\n',
+      'model.py': 'import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n        self.a = Block(3, 48)\n        self.b = Block(48, 96)\n        self.c = Block(96, 192)\n',
+      'card.md': '# m\n\nAudio is resampled to 22.05 kHz.\n\nThe three blocks have 48, 96 and 192 channels.\n',
+    });
+    expect(run.claim('22.05 kHz').verdict).toBe('supported');
+    expect(run.claim('48, 96 and 192').verdict).toBe('supported');
+  });
+
+  it('splits a sentence whose parts disagree and points at the wrong part', async () => {
+    const run = await runEngine({
+      'train.py': 'import torch\nopt = torch.optim.AdamW(params, lr=3e-4, betas=(0.9, 0.98))\n',
+      'card.md': '# m\n\nWe use AdamW at a learning rate of 1e-3.\n',
+    });
+    expect(run.claim('AdamW').verdict).toBe('supported');
+    const lr = run.claim('1e-3');
+    expect(lr.verdict).toBe('contradicted');
+    expect(lr.text).not.toContain('AdamW');
+  });
+});
+
+describe('names, families and packages', () => {
+  it('contradicts a model family the code never builds when it builds another', async () => {
+    const run = await runEngine({
+      'notebooks/fit.py': 'from sklearn.ensemble import RandomForestClassifier\nclf = RandomForestClassifier(n_estimators=300)\n',
+      'card.md': '# m\n\nThe classifier is a gradient boosting model with 300 trees.\n\nWe also tried a random forest.\n',
+    });
+    const family = run.claim('gradient boosting');
+    expect(family.verdict).toBe('contradicted');
+    expect(family.evidence[0].snippet).toContain('RandomForestClassifier');
+    expect(run.claim('random forest').verdict).toBe('supported');
+  });
+
+  it('checks pinned versions and the license', async () => {
+    const run = await runEngine({
+      'requirements.txt': 'torch==2.1.0\nnumpy>=1.24\n',
+      'LICENSE': 'MIT License\n\nCopyright (c) 2024\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\n',
+      'card.md': '---\nlicense: apache-2.0\n---\n# m\n\nBuilt with PyTorch 2.1.0 and torchvision 0.16.0.\n\nTrained with PyTorch 2.3.0.\n',
+    });
+    expect(run.claim('license').verdict).toBe('contradicted');
+    expect(run.claim('PyTorch 2.1.0').verdict).not.toBe('contradicted');
+    expect(run.claim('PyTorch 2.3.0').verdict).toBe('contradicted');
+  });
+
+  it('checks dropped columns against the drop list', async () => {
+    const nb = {
+      cells: [{ cell_type: 'code', execution_count: 1, metadata: {}, outputs: [], source: [
+        "df = df.drop(columns=['pay_amt', 'balance_end'])\n", "y = df['chargeoff_amt'] > 0\n",
+      ] }],
+      metadata: {}, nbformat: 4, nbformat_minor: 5,
+    };
+    const run = await runEngine({
+      'prep.ipynb': JSON.stringify(nb, null, 1),
+      'card.md': '# m\n\nPayment fields pay_amt and balance_end are dropped.\n\nLoss fields (chargeoff_amt and balance_end) are dropped too.\n',
+    });
+    expect(run.claim('pay_amt and balance_end').verdict).toBe('supported');
+    const loss = run.claim('chargeoff_amt');
+    expect(loss.verdict).toBe('contradicted');
+    expect(loss.evidence[0].path).toBe('prep.ipynb');
+  });
+
+  it('checks a year of a data split against the filter', async () => {
+    const run = await runEngine({
+      'split.py': "train = df[df['vintage_year'].between(2015, 2019)]\ntest = df[df['vintage_year'] == 2020]\n",
+      'card.md': '# m\n\nModels are fitted on loans with vintage from 2015 to 2019.\n\nThe out-of-time test uses the 2021 vintage.\n',
+    });
+    expect(run.claim('2015 to 2019').verdict).toBe('supported');
+    expect(run.claim('2021 vintage').verdict).toBe('contradicted');
+  });
+});
+
+describe('what is not checked', () => {
+  it('marks use and contact sections not-checkable and honours the ignore marker', async () => {
+    const run = await runEngine({
+      'train.py': 'lr = 0.1\nepochs = 5\n',
+      'card.md': '# m\n\nThe learning rate is 0.3. <!-- cardcheck-ignore -->\n\nWe train for 5 epochs.\n\n## Intended use\n\nFor research only.\n',
+    });
+    expect(run.claims.some((c) => c.text.includes('0.3'))).toBe(false);
+    expect(run.claim('5 epochs').verdict).toBe('supported');
+    expect(run.claim('research only').verdict).toBe('not-checkable');
+  });
+});
