@@ -20,6 +20,8 @@ export interface Claim {
   notCheckable?: boolean;
   /** Offsets of the claim in `context` (prose), to cut merged claims back out of the sentence. */
   span?: [number, number];
+  /** A factor of a product the card spells out ("16 per GPU × 4 steps × 8 GPUs"). */
+  factor?: boolean;
   /** A row of a logged series (a per-epoch results table): the code's final value may differ. */
   series?: boolean;
   /** Sub-claims of a compound claim ("β1 = 0.9 and β2 = 0.999"): all must hold. */

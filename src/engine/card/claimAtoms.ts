@@ -16,6 +16,8 @@ export interface Atom {
   /** For numbers: the words before and after the value, kept apart to rank keys by nearness. */
   keyBefore?: string;
   keyAfter?: string;
+  /** One factor of a product spelled out in the card ("16 per GPU × 4 steps × 8 GPUs"). */
+  factor?: boolean;
   value: ClaimValue;
   kind?: ClaimKind;
 }
@@ -87,10 +89,26 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
     .map((n): NumberToken => ({ ...n, end: n.index + n.raw.length }))
     .filter((n) => !overlaps(n.index, n.end))
     .filter((n) => !isDimension(sentence, n));
-  atoms.push(...groupNumbers(sentence, numbers, taken, tableKey));
+  const factors = productFactors(sentence, numbers);
+  for (const a of groupNumbers(sentence, numbers, taken, tableKey)) {
+    atoms.push(factors.has(a.end) ? { ...a, factor: true } : a);
+  }
 
   atoms.sort((a, b) => a.start - b.start);
   return atoms;
+}
+
+/** End offsets of numbers multiplied together in the card's words: "16 per GPU × 4 steps × 8 GPUs". */
+function productFactors(s: string, nums: NumberToken[]): Set<number> {
+  const ends = new Set<number>();
+  for (let i = 0; i + 1 < nums.length; i++) {
+    const between = s.slice(nums[i].end, nums[i + 1].index);
+    if (/[×✕*]|\sx\s/.test(between) && !/[().;]/.test(between) && between.length < 40) {
+      ends.add(nums[i].end);
+      ends.add(nums[i + 1].end);
+    }
+  }
+  return ends;
 }
 
 /** "32×32", "3x3": sizes of a patch or kernel, not a setting on their own. */

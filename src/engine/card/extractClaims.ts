@@ -4,7 +4,8 @@ import type { ClaimKind, Range } from '../model.js';
 import { splitSentences } from './sentences.js';
 import { findAtoms, type Atom } from './claimAtoms.js';
 import { sourceColumn, sourceEndColumn } from './sourceColumn.js';
-import { parseCardNumber } from '../verify/numbers.js';
+import { parseCardNumber, toBaseUnit } from '../verify/numbers.js';
+import { keyTakesUnit } from '../verify/keyVocabulary.js';
 import { keysAroundValue, keysInText, kindOfKey } from '../verify/keyMatch.js';
 
 /**
@@ -69,7 +70,10 @@ function blockRange(doc: CardDocument, block: CardBlock, start: number, end: num
 }
 
 function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: string, atom: Atom, id: string): Claim {
-  const keys = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
+  const found = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
+  // "80GB" is a memory size whatever the words around it name ("GPUs were ... 80GB").
+  const unit = atom.value.type === 'number' ? toBaseUnit(atom.value.number).unit : undefined;
+  const keys = found.filter((k) => keyTakesUnit(k, unit));
   return {
     id,
     text: sentence.slice(atom.start, atom.end),
@@ -81,6 +85,7 @@ function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: 
     value: atom.value,
     headings: block.headings,
     span: [atom.start, atom.end],
+    factor: atom.factor,
   };
 }
 

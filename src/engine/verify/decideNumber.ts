@@ -225,3 +225,19 @@ function decideYear(claim: Claim, n: CardNumber, index: FactIndex): AtomDecision
     explanation: `card: ${n.raw}; ${where(top)} selects ${showValue(top.fact.value)}: ${top.fact.snippet.trim()}`,
   };
 }
+
+/**
+ * Support by value among facts that share a word with `words`: for a factor of a product the card
+ * spells out, whose own words ("16 per GPU") name its quantity only together with the product's.
+ */
+export function supportByValue(claim: Claim, n: CardNumber, words: string[], index: FactIndex): AtomDecision | undefined {
+  const wanted = new Set(words.filter((w) => w.length > 2));
+  const hits = index.all.filter((f) => f.deciding && numericValue(f) !== undefined && agrees(n, numericValue(f) as number, false)
+    && [...f.tokens].some((t) => wanted.has(t)));
+  if (hits.length === 0) return undefined;
+  const ranked = rankFacts(claim, hits);
+  return {
+    verdict: 'supported', confidence: 0.6, evidence: ranked.slice(0, 2).map((fact) => ({ fact, stance: 'supports' as const })),
+    explanation: `${where(ranked[0])} sets ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}.`,
+  };
+}

@@ -15,6 +15,8 @@ export interface KeyEntry {
   code?: string[];
   /** A measured quantity (metric) rather than a setting: the last logged value is the effective one. */
   metric?: boolean;
+  /** The base unit a card's number for this key carries ("16 kHz"); a number in another unit is another quantity. */
+  unit?: 's' | 'Hz' | 'byte';
 }
 
 export const KEY_VOCABULARY: KeyEntry[] = [
@@ -56,7 +58,7 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'time_mask', kind: 'data', both: ['time mask', 'time masking', 'time mask param', 'time mask width'] },
   { key: 'num_freq_masks', kind: 'data', both: ['num freq masks', 'n freq masks', 'number frequency masks'] },
   { key: 'num_time_masks', kind: 'data', both: ['num time masks', 'n time masks', 'number time masks'] },
-  { key: 'sample_rate', kind: 'data', both: ['sample rate', 'sampling rate', 'sr', 'hz', 'khz'] },
+  { key: 'sample_rate', kind: 'data', unit: 'Hz', both: ['sample rate', 'sampling rate', 'sr', 'hz', 'khz'] },
   { key: 'image_size', kind: 'data', both: ['image size', 'resolution', 'input size', 'crop size', 'img size'] },
   { key: 'padding', kind: 'data', both: ['padding', 'pad'] },
   { key: 'num_gpus', kind: 'compute', both: ['gpus', 'nproc per node', 'num processes', 'num gpus', 'world size', 'gpu count', 'num devices'], card: ['gpu', 'devices'] },
@@ -94,4 +96,11 @@ export const ARRAY_KEYS: Record<string, string[]> = {
 /** Metric words whose qualifiers (split, dataset) must be found in the workspace before a contradiction. */
 export function isMetricKey(key: string): boolean {
   return KEY_VOCABULARY.some((e) => e.key === key && e.metric === true);
+}
+
+const UNIT_OF_KEY = new Map(KEY_VOCABULARY.map((e) => [e.key, e.unit]));
+
+/** Whether a card number in `unit` (a base unit, or none) can be the value of `key`. */
+export function keyTakesUnit(key: string, unit: string | undefined): boolean {
+  return unit === undefined || UNIT_OF_KEY.get(key) === unit;
 }

@@ -110,7 +110,7 @@ const SUPERSCRIPT_DIGITS: Record<string, string> = {
 const CORE = /(?:\d{1,3}(?:,\d{3})+(?![\d,]\d)|\d+)(?:\.\d+)?|\.\d+/y;
 const VERSION_TAIL = /(?:\.\d+)+/y;
 const E_EXPONENT = /[eE]([+\-−]?\d+)/y;
-const TIMES_TEN = /[ \t\u00a0\u202f]*[×x*·⋅][ \t\u00a0\u202f]*10[ \t]*(?:\^[ \t]*\{?[ \t]*([+\-−]?\d+)(?:[ \t]*\})?|\*\*[ \t]*\(?([+\-−]?\d+)\)?|([⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))/y;
+const TIMES_TEN = /[ \t\u00a0\u202f]*(?:[×x*·⋅]|\\times|\\cdot)[ \t\u00a0\u202f]*10[ \t]*(?:\^[ \t]*\{?[ \t]*([+\-−]?\d+)(?:[ \t]*\})?|\*\*[ \t]*\(?([+\-−]?\d+)\)?|([⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))/y;
 const POWER_OF_TEN = /[ \t]*(?:\^[ \t]*\{?[ \t]*([+\-−]?\d+)(?:[ \t]*\})?|\*\*[ \t]*\(?([+\-−]?\d+)\)?|([⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))/y;
 const PERCENT = /[ \u00a0\u202f]?%|[ \u00a0\u202f]?(?:percentage points?|percent|pp)(?![\p{L}\p{N}_])/uy;
 const SCALE_LETTER = /([kKMBT])(?![\p{L}\p{N}_])/uy;
@@ -191,9 +191,11 @@ function readToken(text: string, start: number, negative: boolean, signStart: nu
     }
   }
 
-  // "3x3": a dimension, both sides are numbers; anything else glued on makes an identifier.
+  // "3x3" (a size) and "8x A100" (a count) end at the x; anything else glued on makes an identifier.
   const next = text[pos];
-  if (next !== undefined && WORD_CHAR.test(next) && !(next === 'x' && /\d/.test(text[pos + 1] ?? ''))) {
+  const after = text[pos + 1];
+  const multiplier = next === 'x' && (after === undefined || /\d/.test(after) || !WORD_CHAR.test(after));
+  if (next !== undefined && WORD_CHAR.test(next) && !multiplier) {
     let end = pos;
     while (end < text.length && WORD_CHAR.test(text[end])) end++;
     return { end };
@@ -320,8 +322,9 @@ export function findNumbers(text: string, opts: FindNumbersOptions = {}): FoundN
     }
 
     if (isIdentifierContext(text, at)) {
+      // The whole name: "CIFAR-10-C", "Llama-2-70", "v1.5".
       let end = digitStart;
-      while (end < text.length && (WORD_CHAR.test(text[end]) || (text[end] === '.' && /\d/.test(text[end + 1] ?? '')))) end++;
+      while (end < text.length && (WORD_CHAR.test(text[end]) || (/[.-]/.test(text[end]) && WORD_CHAR.test(text[end + 1] ?? '')))) end++;
       candidate.lastIndex = Math.max(end, at + 1);
       continue;
     }

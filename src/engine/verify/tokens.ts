@@ -38,6 +38,8 @@ export function normalizeSymbols(s: string): string {
 /** Splits an identifier or phrase into lower-case words (camelCase, snake_case, kebab, dots). */
 export function splitWords(s: string): string[] {
   return normalizeSymbols(s)
+    // Plural acronyms stay one word: "GPUs", "CNNs".
+    .replace(/\b([A-Z]{2,})s\b/g, '$1S')
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .toLowerCase()

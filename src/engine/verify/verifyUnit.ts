@@ -4,6 +4,8 @@ import type { ClaimResult, Evidence, Range, Verdict } from '../model.js';
 import type { FactIndex } from './factIndex.js';
 import { type CardContext, decideAtom } from './decideAtom.js';
 import type { AtomDecision, EvidenceRef } from './decision.js';
+import { supportByValue } from './decideNumber.js';
+import { contentTokens } from './tokens.js';
 
 const MAX_EVIDENCE = 5;
 const SNIPPET_CHARS = 200;
@@ -26,13 +28,51 @@ export function verifyUnit(unit: ClaimUnit, index: FactIndex, card: CardContext)
     const mention: Claim = { id: unit.id, text: unit.text, kind: 'other', range: unit.range, context: unit.text, keyText: '', keys: [], value: { type: 'mention' }, headings: unit.headings };
     return [toResult(unit.id, unit.text, unit.range, [{ claim: mention, d: decideAtom(mention, index, card) }])];
   }
-  const decided: Decided[] = unit.atoms.map((claim) => ({ claim, d: decideAtom(claim, index, card) }));
+  const decided = resolveProducts(unit.atoms.map((claim) => ({ claim, d: decideAtom(claim, index, card) })), index);
   const groups = groupAtoms(unit, decided);
   if (groups.length === 1) return [toResult(unit.id, unit.text, unit.range, groups[0])];
   return groups.map((g, i) => {
     const { text, range } = segmentOf(unit, groups, i);
     return toResult(`${unit.id}.${i + 1}`, text, range, g);
   });
+}
+
+/**
+ * Factors the card multiplies out ("512 sequences (16 per GPU × 4 steps × 8 GPUs)") describe the
+ * number before them: alone they never contradict, and when each is supported and their product
+ * is that number, the number is supported by them.
+ */
+function resolveProducts(decided: Decided[], index: FactIndex): Decided[] {
+  const out = decided.map((x) => (x.claim.factor && x.d.verdict === 'contradicted'
+    ? { ...x, d: { ...x.d, verdict: 'unverified' as const, confidence: 0.5, explanation: `Part of a product the card spells out; ${x.d.explanation}` } }
+    : x));
+  for (let i = 0; i < out.length; i++) {
+    if (out[i].claim.factor || out[i].claim.value.type !== 'number') continue;
+    const factors: Decided[] = [];
+    for (let j = i + 1; j < out.length && out[j].claim.factor; j++) {
+      const f = out[j];
+      const v = f.claim.value;
+      // "16 per GPU" names its quantity only with the product's words ("global batch").
+      const byValue = f.d.verdict !== 'supported' && v.type === 'number'
+        ? supportByValue(f.claim, v.number, contentTokens(`${out[i].claim.keyText} ${f.claim.keyText}`), index) : undefined;
+      out[j] = byValue ? { claim: f.claim, d: byValue } : f;
+      factors.push(out[j]);
+    }
+    if (factors.length < 2 || out[i].d.verdict === 'supported') continue;
+    const values = factors.map((f) => numberOf(f.claim));
+    const product = values.reduce((a, b) => a * b, 1);
+    const target = numberOf(out[i].claim);
+    if (Math.abs(product - target) > 1e-9 * Math.max(1, Math.abs(target)) || factors.some((f) => f.d.verdict !== 'supported')) continue;
+    out[i] = {
+      claim: out[i].claim,
+      d: {
+        verdict: 'supported', confidence: Math.min(...factors.map((f) => f.d.confidence)) * 0.9,
+        evidence: factors.flatMap((f) => f.d.evidence.filter((e) => e.stance === 'supports').slice(0, 1)),
+        explanation: `${values.join(' × ')} = ${target}, each factor set in the workspace: ${factors.map((f) => f.d.explanation).join(' ')}`,
+      },
+    };
+  }
+  return out;
 }
 
 /** Consecutive atoms with one verdict, and atoms joined only by "and" / commas, go together. */
@@ -67,6 +107,10 @@ function segmentOf(unit: ClaimUnit, groups: Decided[][], i: number): { text: str
   const startCol = i === 0 ? unit.range.start : g[0].claim.range.start;
   const endCol = i === groups.length - 1 ? unit.range.end : g[g.length - 1].claim.range.end;
   return { text: text || g.map((x) => x.claim.text).join('; '), range: { start: startCol, end: endCol } };
+}
+
+function numberOf(c: Claim): number {
+  return c.value.type === 'number' ? c.value.number.value : NaN;
 }
 
 function toResult(id: string, text: string, range: Range, group: Decided[]): ClaimResult {
