@@ -75,7 +75,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       }
       if (read.encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${read.encoding}` });
       const { facts, warnings } = extractFacts(file, read.text, read.partial, { headerLines: read.headerLines, tailStartLine: read.tailStartLine });
-      for (const w of warnings) sink.warning({ path: file.relPath, message: w });
+      for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
       for (const f of facts) index.add(f);
       progress.filesScanned++;
       if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
@@ -120,4 +120,9 @@ function cardContext(cardText: string, index: FactIndex): CardContext {
     if (parts.length > 0 && parts.every((p) => words.has(p))) named.add(name);
   }
   return { namedConfigs: named };
+}
+
+/** Extractors name the file in their messages; the warning carries it already. */
+function withoutPathPrefix(message: string, relPath: string): string {
+  return message.startsWith(`${relPath}: `) ? message.slice(relPath.length + 2) : message;
 }

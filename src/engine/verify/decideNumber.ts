@@ -9,6 +9,7 @@ import { isMetricKey } from './keyVocabulary.js';
 import { wordsOfKey } from './keyMatch.js';
 import { compact, contentTokens } from './tokens.js';
 import { namedTerms } from './decideNames.js';
+import { decideFeatureCount } from './decideFeatureCount.js';
 
 /**
  * Facts that name the claim's quantity: those carrying its nearest canonical key, or (no key
@@ -171,6 +172,7 @@ function decideOverKeys(claim: Claim, index: FactIndex, card: CardContext, test:
 
 export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
   if (isYear(n)) return decideYear(claim, n, index);
+  if (claim.keys[0] === 'num_features' && index.withKey('num_features').length === 0) return decideFeatureCount(claim, n, index);
   return decideOverKeys(claim, index, card, (c, f) => agrees(n, c, isMeasured(f, claim)), (c) => comparable(n, c), n.raw);
 }
 

@@ -68,6 +68,7 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'base_odds', kind: 'hyperparameter', both: ['base odds', 'odds', 'target odds'] },
   { key: 'test_size', kind: 'data', both: ['test size', 'test split', 'holdout fraction', 'validation split', 'test fraction'] },
   { key: 'num_samples', kind: 'data', both: ['num samples', 'n samples', 'num rows', 'n rows', 'dataset size', 'num examples'], card: ['rows', 'samples', 'examples', 'clients', 'customers', 'records', 'instances', 'loans'], code: ['rows'] },
+  { key: 'num_features', kind: 'data', both: ['num features', 'n features', 'number features', 'feature count'], card: ['input features', 'features', 'predictors', 'input variables', 'explanatory variables'] },
   { key: 'accuracy', kind: 'metric', metric: true, both: ['accuracy', 'acc', 'top 1 accuracy', 'top1'] },
   { key: 'f1', kind: 'metric', metric: true, both: ['f1', 'f1 score', 'macro f1', 'f score'] },
   { key: 'precision', kind: 'metric', metric: true, both: ['precision'] },
