@@ -84,7 +84,7 @@ const METRIC_GENERIC = new Set(contentTokens(
  */
 export function unknownQualifiers(claim: Claim, index: FactIndex, key: string | undefined): string[] {
   if (!key || !isMetricKey(key)) return [];
-  const keyWords = new Set(claim.keys.flatMap((k) => [...wordsOfKey(k)]));
+  const keyWords = wordsOfKey(key);
   const words = contentTokens(claim.context).filter((w) => !METRIC_GENERIC.has(w) && !keyWords.has(w) && !/^\d+(\.\d+)?$/.test(w) && w.length > 1);
   const unknown = [...new Set(words.filter((w) => !index.vocabulary.has(w)))];
   // A named data set the workspace never names ("CIFAR-10-C") is a qualifier on its own.

@@ -26,7 +26,7 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'global_batch_size', kind: 'hyperparameter', both: ['global batch', 'effective batch', 'total batch', 'total train batch size', 'total batch size', 'global batch size', 'effective batch size'] },
   { key: 'betas', kind: 'hyperparameter', both: ['betas', 'adam betas'] },
   { key: 'micro_batch_size', kind: 'hyperparameter', both: ['micro batch', 'per device batch', 'per gpu batch', 'device batch'] },
-  { key: 'grad_accum', kind: 'hyperparameter', both: ['gradient accumulation', 'accumulation steps', 'accumulation'] },
+  { key: 'grad_accum', kind: 'hyperparameter', both: ['gradient accumulation', 'accumulation steps', 'accumulation', 'accumulate', 'grad accum'] },
   { key: 'epochs', kind: 'hyperparameter', both: ['epochs', 'num epochs', 'max epochs', 'train epochs'], card: ['epoch'] },
   { key: 'max_steps', kind: 'hyperparameter', both: ['max steps', 'total steps', 'training steps', 'max iters', 'train steps'] },
   { key: 'warmup', kind: 'hyperparameter', both: ['warmup', 'warm up', 'warmup steps', 'warmup ratio'] },

@@ -97,10 +97,10 @@ function segmentOf(unit: ClaimUnit, groups: Decided[][], i: number): { text: str
     return { text: texts.join('; '), range: { start: g[0].claim.range.start, end: g[g.length - 1].claim.range.end } };
   }
   let prevEnd = i === 0 ? 0 : (groups[i - 1][groups[i - 1].length - 1].claim.span?.[1] ?? 0);
-  while (i > 0 && prevEnd < unit.text.length && /[)\]}%]/.test(unit.text[prevEnd])) prevEnd++;
+  while (i > 0 && prevEnd < unit.text.length && /[)\]}%\w-]/.test(unit.text[prevEnd])) prevEnd++;
   let end = i === groups.length - 1 ? unit.text.length : (g[g.length - 1].claim.span?.[1] ?? unit.text.length);
   // Keep a closing bracket or unit with the value it closes: "betas=(0.9,0.98)".
-  while (end < unit.text.length && /[)\]}%]/.test(unit.text[end])) end++;
+  while (end < unit.text.length && /[)\]}%\w-]/.test(unit.text[end])) end++;
   let start = prevEnd;
   while (start < end && /[\s,;:]/.test(unit.text[start])) start++;
   const text = unit.text.slice(start, end).trim();
