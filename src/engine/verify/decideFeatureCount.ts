@@ -48,6 +48,6 @@ export function decideFeatureCount(claim: Claim, n: CardNumber, index: FactIndex
   return {
     verdict: 'contradicted', confidence: 0.7, codeValue: String(total),
     evidence: facts.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' as const })),
-    explanation: `card: ${claim.text.trim()}; ${file} lists ${total} feature columns (${facts.map((f) => `${f.fact.rawKey}: ${stringList(f)?.length ?? 0} at ${where(f)}`).join(', ')}).`,
+    explanation: `card: ${n.raw} input features; ${file} lists ${total} feature columns (${facts.map((f) => `${f.fact.rawKey}: ${stringList(f)?.length ?? 0} at ${where(f)}`).join(', ')}).`,
   };
 }

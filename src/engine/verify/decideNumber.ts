@@ -145,7 +145,7 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   const ev: EvidenceRef[] = [...ranked.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' as const })), ...others.map((fact) => ({ fact, stance: 'related' as const }))];
   return {
     verdict: 'contradicted', confidence: 0.85, evidence: ev, codeValue: showValue(top.fact.value),
-    explanation: `card: ${claim.text.trim()}; ${where(top)} sets ${top.fact.path || top.fact.rawKey} = ${showValue(top.fact.value)}.`,
+    explanation: `card: ${keyLabel(claim)} ${stated}; ${where(top)} sets ${top.fact.path || top.fact.rawKey} = ${showValue(top.fact.value)}.`,
   };
 }
 

@@ -83,7 +83,7 @@ export function decideList(claim: Claim, items: CardNumber[], index: FactIndex, 
         const ok = items.every((it, i) => agrees(it, vals[i]));
         return ok
           ? { verdict: 'supported', confidence: 0.9, evidence: [{ fact: arr, stance: 'supports' }], explanation: `${where(arr)} sets ${arr.fact.path} = ${showValue(arr.fact.value)}.`, codeValue: showValue(arr.fact.value) }
-          : { verdict: 'contradicted', confidence: 0.8, evidence: [{ fact: arr, stance: 'contradicts' }], explanation: `card: ${claim.text.trim()}; ${where(arr)} sets ${arr.fact.path} = ${showValue(arr.fact.value)}.`, codeValue: showValue(arr.fact.value) };
+          : { verdict: 'contradicted', confidence: 0.8, evidence: [{ fact: arr, stance: 'contradicts' }], explanation: `card: ${(cands.key ?? 'values').replace(/_/g, ' ')} ${items.map((i) => i.raw).join(', ')}; ${where(arr)} sets ${arr.fact.path} = ${showValue(arr.fact.value)}.`, codeValue: showValue(arr.fact.value) };
       }
     }
   }
@@ -109,6 +109,6 @@ function decideElementwise(claim: Claim, items: CardNumber[], index: FactIndex, 
   return {
     verdict: ok ? 'supported' : 'contradicted', confidence: ok ? 0.9 : 0.8,
     evidence: facts.map((fact) => ({ fact, stance: ok ? 'supports' as const : 'contradicts' as const })), codeValue: `(${values})`,
-    explanation: ok ? `${facts.map(where).join(', ')} set ${values}.` : `card: ${claim.text.trim()}; ${facts.map(where).join(', ')} set ${values}.`,
+    explanation: ok ? `${facts.map(where).join(', ')} set ${values}.` : `card: ${items.map((i) => i.raw).join(', ')}; ${facts.map(where).join(', ')} set ${values}.`,
   };
 }

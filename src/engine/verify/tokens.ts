@@ -26,7 +26,7 @@ const STOPWORDS = new Set([
   'it', 'its', 'this', 'that', 'these', 'those', 'we', 'our', 'us', 'as', 'from', 'into', 'per', 'each', 'every', 'all', 'also',
   'which', 'while', 'where', 'when', 'than', 'then', 'there', 'their', 'has', 'have', 'had', 'uses', 'use', 'used', 'using',
   'set', 'sets', 'up', 'about', 'approximately', 'around', 'roughly', 'only', 'both', 'any', 'one', 'same', 'so', 'such', 'after',
-  'before', 'over', 'under', 'out', 'not', 'no', 'do', 'does', 'can', 'will', 'would', 'should', 'via', 'i', 'e', 'g', 'eg', 'ie',
+  'before', 'over', 'under', 'not', 'no', 'do', 'does', 'can', 'will', 'would', 'should', 'via', 'i', 'e', 'g', 'eg', 'ie',
 ]);
 
 export function normalizeSymbols(s: string): string {

@@ -121,7 +121,12 @@ function toResult(id: string, text: string, range: Range, group: Decided[]): Cla
   const refs: EvidenceRef[] = [];
   const lists = [...deciding, ...group.filter((x) => x.d.verdict !== verdict)].map((x) => x.d.evidence);
   for (let k = 0; refs.length < MAX_EVIDENCE && lists.some((l) => k < l.length); k++) {
-    for (const l of lists) if (k < l.length && refs.length < MAX_EVIDENCE && !refs.some((r) => r.fact === l[k].fact)) refs.push(l[k]);
+    for (const l of lists) {
+      if (k >= l.length || refs.length >= MAX_EVIDENCE) continue;
+      const f = l[k].fact.fact;
+      // One line is one piece of evidence, however many facts it holds.
+      if (!refs.some((r) => r.fact.fact.file === f.file && r.fact.fact.line === f.line)) refs.push(l[k]);
+    }
   }
   const confidence = Math.min(...deciding.map((x) => x.d.confidence));
   return {
