@@ -2,16 +2,18 @@
 // Scores the CLI on the labeled cases in ../shared/eval (card.md, then card.docx) and fails below
 // the quality bar of the engine issue. Not part of `npm test`: it needs ../shared.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const evalDir = process.env.CARDCHECK_EVAL_DIR ?? path.resolve(root, '..', 'shared', 'eval');
-if (!existsSync(path.join(evalDir, 'score.mjs'))) {
-  console.error(`eval: no scorer at ${evalDir}/score.mjs (set CARDCHECK_EVAL_DIR)`);
+const given = process.env.CARDCHECK_EVAL_DIR ?? path.resolve(root, '..', 'shared', 'eval');
+if (!existsSync(path.join(given, 'score.mjs'))) {
+  console.error(`eval: no scorer at ${given}/score.mjs (set CARDCHECK_EVAL_DIR)`);
   process.exit(2);
 }
+// The scorer runs only when started by its real path (it compares argv[1] with its own URL).
+const evalDir = realpathSync(given);
 const cli = path.join(root, 'dist', 'cli.js');
 const run = `node ${JSON.stringify(cli)} verify {card} --workspace {workspace} --format json --fail-on never`;
 const common = ['--min', 'contradiction_precision=0.95', '--min', 'contradiction_recall=0.90', '--min', 'support_recall=0.90'];
@@ -24,7 +26,12 @@ for (const r of runs) {
   console.log(`\n== ${r.name} cards`);
   const res = spawnSync(process.execPath, [path.join(evalDir, 'score.mjs'), '--cases', path.join(evalDir, 'cases'), '--run', run,
     ...common, ...r.args, '--min', 'absent_unverified=0.75', '--max', 'unlabeled_contradicted=3', '--max', 'failed_cases=0', ...process.argv.slice(2)],
-  { stdio: 'inherit' });
+  { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  process.stdout.write(res.stdout ?? '');
   if (res.status !== 0) failed = true;
+  if (!/^TOTAL /m.test(res.stdout ?? '')) {
+    console.error(`eval: the scorer printed no TOTAL line for the ${r.name} cards`);
+    failed = true;
+  }
 }
 process.exit(failed ? 1 : 0);
