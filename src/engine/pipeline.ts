@@ -11,6 +11,8 @@ import { FactIndex } from './verify/factIndex.js';
 import { verifyUnit } from './verify/verifyUnit.js';
 import type { CardContext } from './verify/decideAtom.js';
 import { splitWords } from './verify/tokens.js';
+import { extractShellFacts } from './facts/shellFacts.js';
+import type { CardDocument } from './card/cardDocument.js';
 
 export interface VerifyJob {
   cardPath: string;
@@ -89,7 +91,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   await Promise.all(inFlight);
   signal?.throwIfAborted();
 
-  const context = cardContext(doc.lines.join('\n'), index);
+  const context = cardContext(doc, index);
   progress.phase = 'verify';
   sink.progress({ ...progress });
   const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
@@ -112,14 +114,20 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
 }
 
 /** Config names the card uses as words: "the base configuration" names configs/base.yaml. */
-function cardContext(cardText: string, index: FactIndex): CardContext {
+function cardContext(doc: CardDocument, index: FactIndex): CardContext {
+  const cardText = doc.lines.join('\n');
   const words = new Set(splitWords(cardText));
   const named = new Set<string>();
   for (const name of index.configNames) {
     const parts = splitWords(name);
     if (parts.length > 0 && parts.every((p) => words.has(p))) named.add(name);
   }
-  return { namedConfigs: named };
+  const commandFacts = new FactIndex();
+  for (const block of doc.blocks) {
+    if (block.kind !== 'code') continue;
+    for (const f of extractShellFacts(doc.path, block.text, { source: 'text', assignments: false }).facts) commandFacts.add(f);
+  }
+  return { namedConfigs: named, commandFacts };
 }
 
 /** Extractors name the file in their messages; the warning carries it already. */

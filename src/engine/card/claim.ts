@@ -22,6 +22,8 @@ export interface Claim {
   span?: [number, number];
   /** A factor of a product the card spells out ("16 per GPU × 4 steps × 8 GPUs"). */
   factor?: boolean;
+  /** The row of a comparison table this value belongs to ("gpt2-medium"): evidence must be about it. */
+  rowQualifier?: string;
   /** A row of a logged series (a per-epoch results table): the code's final value may differ. */
   series?: boolean;
   /** Sub-claims of a compound claim ("β1 = 0.9 and β2 = 0.999"): all must hold. */

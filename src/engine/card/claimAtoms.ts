@@ -113,6 +113,8 @@ function productFactors(s: string, nums: NumberToken[]): Set<number> {
 
 /** "32×32", "3x3": sizes of a patch or kernel, not a setting on their own. */
 function isDimension(s: string, n: NumberToken): boolean {
+  // A speed-up factor ("2-3X faster", "10x") is not a setting either.
+  if (/^(?:\s*[-–]\s*\d+(?:\.\d+)?)?\s*[xX×](?![\w\d])/.test(s.slice(n.end, n.end + 12))) return true;
   return /^\s*[×x*]\s*\d/.test(s.slice(n.end, n.end + 4)) || /\d\s*[×x*]\s*$/.test(s.slice(Math.max(0, n.index - 4), n.index));
 }
 
@@ -168,10 +170,15 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   for (const m of s.slice(floor, valueStart).matchAll(CLAUSE_BREAK)) breaks.push(floor + (m.index ?? 0) + m[0].length);
   // "Model width (d_model) of 1024": when the last clause holds no word, reach back one more.
   let b = breaks.length - 1;
-  while (b > 0 && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|=)\b/gi, ''))) b--;
+  // A value right after an opening bracket ("(2-3X)") has no key words: the clause before it is not its key.
+  const afterBracket = b > 0 && /\s[([]\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
+  // Nor is the count noun of the value before it in a list ("4 layers, 4 heads, 128 ...").
+  const afterListComma = b > 0 && floor > 0 && /,\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
+  while (b > 0 && !afterBracket && !afterListComma && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|=)\b/gi, ''))) b--;
   const keyStart = breaks[b];
   const before = s.slice(keyStart, valueStart);
-  const afterMatch = /^[^.;,:()[\]0-9]*/.exec(s.slice(valueEnd));
+  // The words after a value name it only up to the next clause: "a loss of 1.88 and therefore worse samples".
+  const afterMatch = /^[^.;,:()[\]0-9]*?(?=\s+(?:and|but|while|whereas|which|so|because|therefore)\b|[.;,:()[\]0-9]|$)/.exec(s.slice(valueEnd));
   const unit = value.type === 'number' && value.number.unit ? `${value.number.unit} ` : '';
   const afterWords = unit + (afterMatch ? afterMatch[0] : '').trim().split(/\s+/).slice(0, 5).join(' ');
   const keyText = [tableKey ?? '', before, afterWords].filter((x) => x.trim() !== '').join(' | ');

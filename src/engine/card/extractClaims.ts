@@ -101,6 +101,8 @@ export function kindForValue(value: ClaimValue, keys: string[]): ClaimKind {
   }
 }
 
+const SPLIT_WORDS = /^(train|training|test|testing|val|valid|validation|dev|eval|evaluation|overall|all|mean|average|avg|final|total|holdout|oot|out[- ]of[- ]time)( set| split)?$/i;
+
 const GENERIC_HEADER = /^(value|values|setting|settings|hyperparameter|hyperparameters|parameter|parameters|name|item|field|detail|details|description|)$/i;
 
 function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, sectionNotCheckable: boolean): ClaimUnit | undefined {
@@ -111,6 +113,9 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
   const rowLabel = cells[0] ?? '';
   // Rows keyed by a number or "No log" are a training log (loss per epoch), not final values.
   const series = /^\s*(no log|[-+]?\d[\d.,eE+-]*)\s*$/i.test(rowLabel);
+  // In a table comparing several things (one row per model or data set), a row's values are about
+  // its label; a split name ("test") is no such qualifier.
+  const rowQualifier = cells.length >= 3 && !series && !SPLIT_WORDS.test(rowLabel.trim()) ? rowLabel.trim() : undefined;
   const unitId = nextId();
   const atoms: Claim[] = [];
   for (let j = 1; j < cells.length; j++) {
@@ -137,7 +142,7 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
         range: { start: { line: block.line, column: cellCol + a.start }, end: { line: block.line, column: cellCol + a.end } },
         context: `${rowLabel} ${colHeader} ${cell}`, keyText: a.keyText,
         keys: [...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])],
-        value: a.value, headings: block.headings, series,
+        value: a.value, headings: block.headings, series, rowQualifier,
       });
     }
   }

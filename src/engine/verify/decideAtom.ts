@@ -11,6 +11,11 @@ import { decideLicense, decideVersion } from './decidePackages.js';
 export interface CardContext {
   /** Config file stems the card names as words ("base" in "the base configuration"). */
   namedConfigs: Set<string>;
+  /**
+   * Flags the card's own example commands set (`python train.py --block_size=64`): a claim they
+   * agree with describes that invocation, so the code's default does not contradict it.
+   */
+  commandFacts: FactIndex;
 }
 
 export function decideAtom(claim: Claim, index: FactIndex, card: CardContext): AtomDecision {

@@ -3,9 +3,9 @@ import type { FactIndex, IndexedFact } from './factIndex.js';
 import type { CardContext } from './decideAtom.js';
 import { type AtomDecision, type EvidenceRef, showValue, unverified, where } from './decision.js';
 import { effectiveFacts } from './effectiveValue.js';
-import { rankFacts, claimWords } from './evidenceRank.js';
+import { contextScore, rankFacts, claimWords } from './evidenceRank.js';
 import { compareInequality, numbersAgree, toBaseUnit, type CardNumber } from './numbers.js';
-import { isMetricKey } from './keyVocabulary.js';
+import { isMetricKey, NARROWER_KEYS } from './keyVocabulary.js';
 import { wordsOfKey } from './keyMatch.js';
 import { compact, contentTokens } from './tokens.js';
 import { namedTerms } from './decideNames.js';
@@ -27,8 +27,16 @@ export function keyedCandidates(claim: Claim, index: FactIndex): { facts: Indexe
 export function candidateGroups(claim: Claim, index: FactIndex): { facts: IndexedFact[]; strong: boolean; key?: string }[] {
   const groups: { facts: IndexedFact[]; strong: boolean; key?: string }[] = [];
   for (const key of claim.keys) {
-    const facts = index.withKey(key).filter((f) => numericValue(f) !== undefined);
+    // A metric's value is what a run measured, never a constant in code (`best_val_loss = 1e9`).
+    const metric = isMetricKey(key);
+    const facts = index.withKey(key).filter((f) => numericValue(f) !== undefined && (!metric || isMeasuredForm(f)));
     if (facts.length > 0) groups.push({ facts, strong: true, key });
+  }
+  for (const key of claim.keys) {
+    for (const narrow of NARROWER_KEYS[key] ?? []) {
+      const facts = index.withKey(narrow).filter((f) => numericValue(f) !== undefined && (!isMetricKey(narrow) || isMeasuredForm(f)));
+      if (facts.length > 0) groups.push({ facts, strong: false, key: narrow });
+    }
   }
   // The card names a known quantity the code never sets: words in common prove nothing.
   if (groups.length > 0 || claim.keys.length > 0) return groups;
@@ -135,6 +143,15 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     }
     return unverified(`Only non-deciding places (tests, vendored code, docs, other configs) mention ${keyLabel(claim)}.`, rankFacts(claim, facts));
   }
+  const own = key ? card.commandFacts.withKey(key).find((f) => numericValue(f) !== undefined && test(numericValue(f) as number, f)) : undefined;
+  if (own) {
+    return unverified(`The card's own example command sets ${own.fact.rawKey} = ${showValue(own.fact.value)}; the workspace's ${ranked[0].fact.path} is ${showValue(ranked[0].fact.value)} (${where(ranked[0])}) when run without it.`, ranked);
+  }
+  const split = disagreeingPlaces(claim, ranked);
+  if (split) return unverified(split, ranked);
+  if (claim.rowQualifier && !mentions(ranked[0], claim.rowQualifier)) {
+    return unverified(`The card's value is for ${claim.rowQualifier}; ${where(ranked[0])} (${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}) does not say it is about ${claim.rowQualifier}.`, ranked);
+  }
   if (claim.series) return unverified(`This row of a logged series need not equal the final ${keyLabel(claim)}; ${where(ranked[0])} has ${showValue(ranked[0].fact.value)}.`, ranked);
   const unknown = unknownQualifiers(claim, index, key);
   if (unknown.length > 0) {
@@ -166,7 +183,8 @@ function keyLabel(claim: Claim): string {
 function decideOverKeys(claim: Claim, index: FactIndex, card: CardContext, test: ValueTest, accept: ValueTest, stated: string): AtomDecision {
   const groups = candidateGroups(claim, index);
   if (groups.length === 0) return decideWith(claim, { facts: [], strong: false }, index, card, test, accept, stated);
-  const decisions = groups.map((g) => decideWith(claim, g, index, card, test, accept, stated));
+  // Only the key nearest the value may contradict; the others can only support.
+  const decisions = groups.map((g) => decideWith(claim, g.key === claim.keys[0] ? g : { ...g, strong: false }, index, card, test, accept, stated));
   return decisions.find((d) => d.verdict === 'supported') ?? decisions[0];
 }
 
@@ -242,4 +260,29 @@ export function supportByValue(claim: Claim, n: CardNumber, words: string[], ind
     verdict: 'supported', confidence: 0.6, evidence: ranked.slice(0, 2).map((fact) => ({ fact, stance: 'supports' as const })),
     explanation: `${where(ranked[0])} sets ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}.`,
   };
+}
+
+function isMeasuredForm(f: IndexedFact): boolean {
+  return f.fact.form === 'result' || f.fact.form === 'output' || f.fact.form === 'text';
+}
+
+/**
+ * Several files set the quantity to different values and none is closer to the claim's words than
+ * the rest: which one the card describes is not decidable (nanoGPT-style config/*.py per run).
+ */
+function disagreeingPlaces(claim: Claim, ranked: IndexedFact[]): string | undefined {
+  if (ranked.length < 2) return undefined;
+  // Words of a line's comment or neighbours (fractions of a point) do not single a place out.
+  const topScore = contextScore(claim, ranked[0]);
+  const tied = ranked.filter((f) => contextScore(claim, f) > topScore - 1);
+  const values = new Set(tied.map((f) => showValue(f.fact.value)));
+  const files = new Set(tied.map((f) => f.fact.file));
+  if (values.size < 2 || files.size < 2) return undefined;
+  return `The workspace sets this differently in ${files.size} places (${tied.slice(0, 3).map((f) => `${showValue(f.fact.value)} at ${where(f)}`).join(', ')}); which one the card describes is not clear.`;
+}
+
+/** Whether a fact's file, name or line names `label` ("gpt2-medium"). */
+function mentions(f: IndexedFact, label: string): boolean {
+  const want = compact(label);
+  return want.length > 0 && [f.fact.file, f.fact.path, f.fact.snippet].some((s) => compact(s).includes(want));
 }

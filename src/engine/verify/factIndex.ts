@@ -1,5 +1,5 @@
 import type { Fact, FactValue } from '../facts/fact.js';
-import { keysInText } from './keyMatch.js';
+import { keysInText, keysOfCodeName } from './keyMatch.js';
 import { CALL_SIGNATURES } from './callSignatures.js';
 import { compact, contentTokens } from './tokens.js';
 
@@ -67,7 +67,8 @@ export class FactIndex {
 
   private addOne(fact: Fact): void {
     const keyText = this.keyTextOf(fact);
-    let keys = keysInText(keyText, 'code');
+    const measured = fact.form === 'output' || fact.form === 'text' || fact.form === 'result';
+    let keys = measured ? keysInText(keyText, 'code') : keysOfCodeName(keyText);
     // A keyword's own name decides its key (StepLR's gamma is no learning rate); the callee only
     // names a parameter too short to say anything alone (Dropout's p).
     if (keys.length === 0 && fact.form === 'keyword' && fact.call && fact.rawKey.length <= 2) keys = keysInText(`${fact.call.split('.').pop() ?? ''}.${fact.rawKey}`, 'code');

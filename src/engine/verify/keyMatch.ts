@@ -4,10 +4,13 @@ import { contentTokens } from './tokens.js';
 
 interface CompiledPhrase { key: string; tokens: string[] }
 
-function compile(side: 'card' | 'code'): CompiledPhrase[] {
+type Side = 'card' | 'code' | 'cardAfter';
+
+function compile(side: Side): CompiledPhrase[] {
   const out: CompiledPhrase[] = [];
   for (const e of KEY_VOCABULARY) {
-    const phrases = [...e.both, ...((side === 'card' ? e.card : e.code) ?? [])];
+    const own = side === 'code' ? e.code : side === 'card' ? e.card : [...(e.card ?? []), ...(e.countNouns ?? [])];
+    const phrases = [...e.both, ...(own ?? [])];
     for (const p of phrases) {
       const tokens = contentTokens(p);
       if (tokens.length > 0) out.push({ key: e.key, tokens });
@@ -18,6 +21,7 @@ function compile(side: 'card' | 'code'): CompiledPhrase[] {
 }
 
 const CARD_PHRASES = compile('card');
+const CARD_AFTER_PHRASES = compile('cardAfter');
 const CODE_PHRASES = compile('code');
 const KIND = new Map(KEY_VOCABULARY.map((e) => [e.key, e.kind]));
 
@@ -34,15 +38,25 @@ export function keysInTokens(tokens: string[], side: 'card' | 'code'): string[] 
 }
 
 /**
+ * Keys of a code name, whose head noun comes last in snake_case: `gpu_memory` is a memory, not a
+ * GPU count; `num_gpus` is. A key matches only where its phrase reaches the name's last word.
+ */
+export function keysOfCodeName(name: string): string[] {
+  const tokens = contentTokens(name);
+  return keyMatches(tokens, 'code').filter((m) => m.at + (m.len ?? 1) === tokens.length).map((m) => m.key);
+}
+
+/**
  * Canonical keys in card words around a value, nearest first: a table's row header, then the
  * words right after the value ("512 units"), then the words before it from the nearest back.
  */
 export function keysAroundValue(tableKey: string, before: string, after: string): string[] {
-  const ordered = (text: string, nearestLast: boolean) => {
-    const m = keyMatches(contentTokens(text), 'card');
+  const ordered = (text: string, nearestLast: boolean, side: Side) => {
+    const m = keyMatches(contentTokens(text), side);
     return m.sort((a, b) => (nearestLast ? b.at - a.at : a.at - b.at)).map((x) => x.key);
   };
-  const keys = [...ordered(tableKey, false), ...ordered(leadingWords(after, 3), false), ...ordered(before, true)];
+  // Count nouns name a value only from right after it ("30,000 clients", not "the same sample is 0.4").
+  const keys = [...ordered(tableKey, false, 'cardAfter'), ...ordered(leadingWords(after, 3), false, 'cardAfter'), ...ordered(before, true, 'card')];
   return [...new Set(keys)];
 }
 
@@ -55,10 +69,10 @@ function leadingWords(text: string, n: number): string {
   return words.slice(0, i).join(' ');
 }
 
-function keyMatches(tokens: string[], side: 'card' | 'code'): { key: string; at: number }[] {
+function keyMatches(tokens: string[], side: Side): { key: string; at: number; len?: number }[] {
   const used = new Array<boolean>(tokens.length).fill(false);
-  const found: { key: string; at: number }[] = [];
-  for (const p of side === 'card' ? CARD_PHRASES : CODE_PHRASES) {
+  const found: { key: string; at: number; len?: number }[] = [];
+  for (const p of side === 'card' ? CARD_PHRASES : side === 'cardAfter' ? CARD_AFTER_PHRASES : CODE_PHRASES) {
     for (let i = 0; i + p.tokens.length <= tokens.length; i++) {
       let ok = true;
       for (let k = 0; k < p.tokens.length; k++) {
@@ -66,7 +80,7 @@ function keyMatches(tokens: string[], side: 'card' | 'code'): { key: string; at:
       }
       if (!ok) continue;
       for (let k = 0; k < p.tokens.length; k++) used[i + k] = true;
-      if (!found.some((f) => f.key === p.key)) found.push({ key: p.key, at: i });
+      if (!found.some((f) => f.key === p.key)) found.push({ key: p.key, at: i, len: p.tokens.length });
     }
   }
   return found;

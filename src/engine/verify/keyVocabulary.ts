@@ -15,6 +15,8 @@ export interface KeyEntry {
   code?: string[];
   /** A measured quantity (metric) rather than a setting: the last logged value is the effective one. */
   metric?: boolean;
+  /** Card words that name the value only right after it ("30,000 clients"), count nouns mostly. */
+  countNouns?: string[];
   /** The base unit a card's number for this key carries ("16 kHz"); a number in another unit is another quantity. */
   unit?: 's' | 'Hz' | 'byte';
 }
@@ -41,7 +43,7 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'seed', kind: 'hyperparameter', both: ['seed', 'random seed', 'random state'] },
   { key: 'num_layers', kind: 'architecture', both: ['layers', 'num layers', 'number layers', 'n layer', 'n layers', 'num hidden layers', 'depth', 'transformer layers', 'encoder layers', 'decoder layers', 'blocks'], code: ['n_layer', 'num_hidden_layers', 'num_layers', 'n_layers', 'depth'] },
   { key: 'num_heads', kind: 'architecture', both: ['heads', 'attention heads', 'num heads', 'n head', 'num attention heads'] },
-  { key: 'hidden_size', kind: 'architecture', both: ['hidden size', 'hidden dimension', 'model width', 'width', 'd model', 'embedding dimension', 'n embd', 'hidden dim', 'model dimension', 'embed dim'] },
+  { key: 'hidden_size', kind: 'architecture', both: ['hidden size', 'hidden dimension', 'model width', 'width', 'd model', 'embedding dimension', 'n embd', 'hidden dim', 'model dimension', 'embed dim', 'embedding size', 'embed size', 'embedding dim'] },
   { key: 'ffn_size', kind: 'architecture', both: ['intermediate size', 'feedforward', 'ffn dimension', 'd ff', 'mlp dimension'] },
   { key: 'vocab_size', kind: 'architecture', both: ['vocabulary', 'vocabulary size', 'vocab size', 'embedding table'] },
   { key: 'context_length', kind: 'architecture', both: ['context length', 'block size', 'sequence length', 'context window', 'n ctx', 'max seq len', 'seq len', 'context size', 'max sequence length'] },
@@ -61,13 +63,13 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'sample_rate', kind: 'data', unit: 'Hz', both: ['sample rate', 'sampling rate', 'sr', 'hz', 'khz'] },
   { key: 'image_size', kind: 'data', both: ['image size', 'resolution', 'input size', 'crop size', 'img size'] },
   { key: 'padding', kind: 'data', both: ['padding', 'pad'] },
-  { key: 'num_gpus', kind: 'compute', both: ['gpus', 'nproc per node', 'num processes', 'num gpus', 'world size', 'gpu count', 'num devices'], card: ['gpu', 'devices'] },
-  { key: 'num_nodes', kind: 'compute', both: ['nodes', 'node', 'nnodes', 'num nodes'] },
+  { key: 'num_gpus', kind: 'compute', both: ['nproc per node', 'num processes', 'num gpus', 'world size', 'gpu count', 'num devices', 'number gpus'], code: ['gpus'], countNouns: ['gpus', 'gpu', 'devices', 'accelerators'] },
+  { key: 'num_nodes', kind: 'compute', both: ['nnodes', 'num nodes', 'number nodes'], code: ['nodes'], countNouns: ['nodes', 'node', 'machines', 'hosts'] },
   { key: 'pdo', kind: 'hyperparameter', both: ['pdo', 'points double odds', 'points to double the odds', 'points double the odds'] },
   { key: 'base_score', kind: 'hyperparameter', both: ['base score', 'target score', 'anchor score', 'base points'] },
   { key: 'base_odds', kind: 'hyperparameter', both: ['base odds', 'odds', 'target odds'] },
   { key: 'test_size', kind: 'data', both: ['test size', 'test split', 'holdout fraction', 'validation split', 'test fraction'] },
-  { key: 'num_samples', kind: 'data', both: ['num samples', 'n samples', 'num rows', 'n rows', 'dataset size', 'num examples'], card: ['rows', 'samples', 'examples', 'clients', 'customers', 'records', 'instances', 'loans'], code: ['rows'] },
+  { key: 'num_samples', kind: 'data', both: ['num samples', 'n samples', 'num rows', 'n rows', 'dataset size', 'num examples'], countNouns: ['rows', 'samples', 'examples', 'clients', 'customers', 'records', 'instances', 'loans'], code: ['rows'] },
   { key: 'num_features', kind: 'data', both: ['num features', 'n features', 'number features', 'feature count'], card: ['input features', 'features', 'predictors', 'input variables', 'explanatory variables'] },
   { key: 'accuracy', kind: 'metric', metric: true, both: ['accuracy', 'acc', 'top 1 accuracy', 'top1'] },
   { key: 'f1', kind: 'metric', metric: true, both: ['f1', 'f1 score', 'macro f1', 'f score'] },
@@ -79,7 +81,10 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'r2', kind: 'metric', metric: true, both: ['r2', 'r squared', 'coefficient of determination', 'explained variance'] },
   { key: 'rmse', kind: 'metric', metric: true, both: ['rmse', 'root mean squared error'] },
   { key: 'mae', kind: 'metric', metric: true, both: ['mae', 'mean absolute error'] },
-  { key: 'loss', kind: 'metric', metric: true, both: ['loss', 'validation loss', 'val loss', 'train loss', 'training loss', 'eval loss', 'test loss'] },
+  { key: 'val_loss', kind: 'metric', metric: true, both: ['validation loss', 'val loss', 'eval loss', 'evaluation loss', 'dev loss', 'valid loss'] },
+  { key: 'train_loss', kind: 'metric', metric: true, both: ['train loss', 'training loss'] },
+  { key: 'test_loss', kind: 'metric', metric: true, both: ['test loss'] },
+  { key: 'loss', kind: 'metric', metric: true, both: ['loss'] },
   { key: 'perplexity', kind: 'metric', metric: true, both: ['perplexity', 'ppl'] },
   { key: 'bleu', kind: 'metric', metric: true, both: ['bleu'] },
   { key: 'wer', kind: 'metric', metric: true, both: ['wer', 'word error rate'] },
@@ -88,6 +93,12 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'default_rate', kind: 'metric', metric: true, both: ['default rate', 'bad rate', 'event rate'] },
   { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count', 'weights'] },
 ];
+
+/** Narrower keys a card's general word may mean ("loss" may be the eval loss): they can support it, not contradict it. */
+export const NARROWER_KEYS: Record<string, string[]> = {
+  loss: ['val_loss', 'test_loss', 'train_loss'],
+  batch_size: ['micro_batch_size'],
+};
 
 /** Settings a card may state as one array but code sets element by element (Adam's betas). */
 export const ARRAY_KEYS: Record<string, string[]> = {
