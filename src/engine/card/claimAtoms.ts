@@ -113,6 +113,8 @@ function productFactors(s: string, nums: NumberToken[]): Set<number> {
 
 /** "32×32", "3x3": sizes of a patch or kernel, not a setting on their own. */
 function isDimension(s: string, n: NumberToken): boolean {
+  // Part of a formula ("1/√N", "d/2"), not a value.
+  if (/^\s*\/\s*[^\d\s]/.test(s.slice(n.end, n.end + 4)) || /[^\d\s]\s*\/\s*$/.test(s.slice(Math.max(0, n.index - 4), n.index))) return true;
   // A speed-up factor ("2-3X faster", "10x") is not a setting either.
   if (/^(?:\s*[-–]\s*\d+(?:\.\d+)?)?\s*[xX×](?![\w\d])/.test(s.slice(n.end, n.end + 12))) return true;
   return /^\s*[×x*]\s*\d/.test(s.slice(n.end, n.end + 4)) || /\d\s*[×x*]\s*$/.test(s.slice(Math.max(0, n.index - 4), n.index));

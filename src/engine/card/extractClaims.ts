@@ -6,6 +6,7 @@ import { findAtoms, type Atom } from './claimAtoms.js';
 import { sourceColumn, sourceEndColumn } from './sourceColumn.js';
 import { parseCardNumber, toBaseUnit } from '../verify/numbers.js';
 import { keyTakesUnit } from '../verify/keyVocabulary.js';
+import { namedTerms } from '../verify/decideNames.js';
 import { keysAroundValue, keysInText, kindOfKey } from '../verify/keyMatch.js';
 
 /**
@@ -50,7 +51,8 @@ export function extractClaimUnits(doc: CardDocument): ClaimUnit[] {
     }
     for (const sentence of splitSentences(block.text)) {
       const range = blockRange(doc, block, sentence.start, sentence.start + sentence.text.length);
-      const atoms = findAtoms(sentence.text).map((a, i) => atomClaim(doc, block, sentence.start, sentence.text, a, `${n + 1}.${i + 1}`));
+      const qualifier = labelQualifier(sentence.text);
+      const atoms = findAtoms(sentence.text).map((a, i) => ({ ...atomClaim(doc, block, sentence.start, sentence.text, a, `${n + 1}.${i + 1}`), rowQualifier: qualifier }));
       if (atoms.length === 0 && !/[A-Za-z]{3,}/.test(sentence.text)) continue;
       units.push({
         id: nextId(), text: sentence.text, range, headings: block.headings, atoms,
@@ -59,6 +61,17 @@ export function extractClaimUnits(doc: CardDocument): ClaimUnit[] {
     }
   }
   return units;
+}
+
+/**
+ * "BERT-Large, Uncased: 24-layer, 16-heads" or "GPT-3: 96 layers": values listed under the name of
+ * a model variant are about that variant, not necessarily about the workspace's model.
+ */
+function labelQualifier(text: string): string | undefined {
+  const m = /^([^:]{2,60}):\s/.exec(text);
+  if (!m) return undefined;
+  const label = m[1].trim();
+  return namedTerms(label).length > 0 && keysInText(label, 'card').length === 0 && !/_/.test(label) ? label : undefined;
 }
 
 function blockRange(doc: CardDocument, block: CardBlock, start: number, end: number): Range {

@@ -46,4 +46,6 @@ export type FactForm =
   | 'license'         // SPDX id
   | 'text';           // weak text mention in README/docs
 
-export type FactFlag = 'test' | 'vendored' | 'ignored' | 'fixture' | 'doc' | 'example';
+export type FactFlag = 'test' | 'vendored' | 'ignored' | 'fixture' | 'doc' | 'example'
+  /** A default in a function signature: callers usually pass their own value. */
+  | 'signature';

@@ -19,6 +19,8 @@ export interface FactSpec {
   value: FactValue;
   form: FactForm;
   call?: string;
+  /** Flags this statement adds to the file's own (a signature default). */
+  flags?: FactFlag[];
 }
 
 const SNIPPET_MAX = 200;
@@ -73,7 +75,8 @@ export class PythonFactSink {
       snippet: this.snippet(r.start.line, r.start.column),
     };
     if (spec.call !== undefined) fact.call = spec.call;
-    if (this.options.flags && this.options.flags.length > 0) fact.flags = [...this.options.flags];
+    const flags = [...(this.options.flags ?? []), ...(spec.flags ?? [])];
+    if (flags.length > 0) fact.flags = flags;
     this.facts.push(fact);
   }
 

@@ -148,7 +148,7 @@ const onParameterDefault: Handler = (sink, node) => {
     const cls = wrapper ? enclosingClassName(wrapper) : undefined;
     if (cls) owner = cls;
   }
-  sink.add(valueNode, { rawKey: name.text(), path: `${owner}.${name.text()}`, value: v, form: 'default' });
+  sink.add(valueNode, { rawKey: name.text(), path: `${owner}.${name.text()}`, value: v, form: 'default', flags: ['signature'] });
 };
 
 const onKeywordArgument: Handler = (sink, node) => {

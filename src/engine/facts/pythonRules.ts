@@ -140,3 +140,84 @@ export const POSITIONAL_IGNORED_CALLEES = new Set([
   'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log', 'write', 'echo', 'secho',
   'append', 'extend', 'add_argument', 'set_defaults', 'get', 'pop', 'setdefault', 'sleep', 'round',
 ]);
+
+/**
+ * Metavariables of PYTHON_COMBINED_RULE. `CTX_*` bind an ancestor a handler needs (walking up
+ * with `parent()` costs a native call per step); `ON_*` mark which of the overlapping call rules
+ * a call matched.
+ */
+export const COMBINED_MARKS = {
+  classOfAttribute: 'CTX_CLASS',
+  decoratedClass: 'CTX_DECORATED',
+  functionOfParameter: 'CTX_FUNCTION',
+  callOfKeyword: 'CTX_CALL',
+} as const;
+
+/** The call rules that can match the same call node, each with the mark it binds. */
+export const CALL_RULE_MARKS = {
+  argparseArgument: 'ON_ARGPARSE',
+  argparseSetDefaults: 'ON_SET_DEFAULTS',
+  clickOption: 'ON_CLICK',
+  getWithDefault: 'ON_GET',
+  membershipCall: 'ON_MEMBERSHIP',
+  positionalCall: 'ON_POSITIONAL',
+  namedCall: 'ON_NAMED',
+} as const satisfies Partial<Record<PythonRuleName, string>>;
+
+/** `rule` marked with `$MARK` when it matches; always matches a call, so it never filters. */
+function optionalMark(rule: Rule, mark: string): Rule {
+  return { any: [{ all: [rule, { pattern: `$${mark}` }] }, { kind: 'call' }] };
+}
+
+const callRules = Object.keys(CALL_RULE_MARKS) as (keyof typeof CALL_RULE_MARKS)[];
+
+/**
+ * All of PYTHON_RULES as one rule, so a file costs one rule compilation and one tree traversal
+ * instead of one per rule (each findAll compiles its rule and walks the whole tree). Node kinds
+ * tell the rules apart, except for calls, which carry a mark per rule they match. Two parts are
+ * left to the caller, being cheaper in JS than compiled per file: the regexes of
+ * `dataclassLikeClass` (class definitions come back with their decorated wrapper bound) and the
+ * `constraints` of `getWithDefault`. A test checks it selects exactly what PYTHON_RULES select.
+ */
+export const PYTHON_COMBINED_RULE: NapiConfig = {
+  rule: {
+    any: [
+      {
+        ...CLASS_BODY_ASSIGNMENT,
+        inside: {
+          kind: 'expression_statement',
+          inside: { kind: 'block', inside: { kind: 'class_definition', field: 'body', pattern: `$${COMBINED_MARKS.classOfAttribute}` } },
+        },
+      },
+      // Not a class-level one (the branch above would have matched first).
+      { kind: 'assignment' },
+      { kind: 'class_definition', inside: { kind: 'decorated_definition', pattern: `$${COMBINED_MARKS.decoratedClass}` } },
+      { kind: 'class_definition' },
+      {
+        any: [{ kind: 'default_parameter' }, { kind: 'typed_default_parameter' }],
+        inside: { kind: 'parameters', inside: { kind: 'function_definition', pattern: `$${COMBINED_MARKS.functionOfParameter}` } },
+      },
+      {
+        kind: 'keyword_argument',
+        inside: { kind: 'argument_list', inside: { kind: 'call', not: CLI_DECLARATION_CALL, pattern: `$${COMBINED_MARKS.callOfKeyword}` } },
+      },
+      {
+        kind: 'call',
+        all: [
+          { any: callRules.map((name) => PYTHON_RULES[name].rule) },
+          ...callRules.map((name) => optionalMark(PYTHON_RULES[name].rule, CALL_RULE_MARKS[name])),
+        ],
+      },
+      PYTHON_RULES.importStatement.rule,
+      PYTHON_RULES.importFrom.rule,
+      PYTHON_RULES.dictionary.rule,
+      PYTHON_RULES.comparison.rule,
+    ],
+  },
+};
+
+/** `dataclassLikeClass`'s regexes, applied in JS to the nodes PYTHON_COMBINED_RULE returns. */
+export const DATACLASS_DECORATOR_REGEX = new RegExp(DATACLASS_DECORATOR);
+export const FIELD_MODEL_BASE_REGEX = new RegExp(FIELD_MODEL_BASE);
+/** `getWithDefault`'s constraints: the key is a string, the default looks literal. */
+export const LITERAL_KIND_SET: ReadonlySet<string> = new Set(LITERAL_KINDS);

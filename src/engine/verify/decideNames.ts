@@ -6,13 +6,31 @@ import { contextScore, rankFacts } from './evidenceRank.js';
 import { compact, contentTokens } from './tokens.js';
 
 function codeMatches(entry: FamilyEntry, name: string): boolean {
-  return entry.code.some((c) => name === c || ((entry.role === 'estimator' || entry.role === 'schedule') && name.startsWith(c)));
+  if (entry.role === 'schedule') return entry.code.some((c) => name.includes(c));
+  return entry.code.some((c) => name === c || (entry.role === 'estimator' && name.startsWith(c)));
 }
 
-/** Facts naming a family: constructors and imports in code, or a config/keyword string ("adamw_torch"). */
+/** Words a setting's name has when its string value names a family of that role. */
+const ROLE_SETTING = {
+  schedule: /sched|decay|anneal|lr|policy/,
+  optimizer: /optim|solver/,
+  estimator: /model|estimator|algorithm|classifier|regressor|learner|booster/,
+  network: /model|arch|backbone|network/,
+};
+/** Words a callee has when it is of that role ("CosineAnnealingLR", not "nn.Linear"). */
+const ROLE_CALLEE = { schedule: /lr|schedul|anneal|warmup/, optimizer: /./, estimator: /./, network: /./ };
+
+/** Whether a name found in a fact may name a family of this role there. */
+function roleFits(entry: FamilyEntry, name: string, f: IndexedFact): boolean {
+  const fromCode = f.fact.form === 'call' || f.fact.form === 'import';
+  if (fromCode) return ROLE_CALLEE[entry.role].test(name);
+  return ROLE_SETTING[entry.role].test(`${f.fact.rawKey} ${f.fact.path}`.toLowerCase());
+}
+
+/** Facts naming a family: constructors and imports in code, or a setting's string ("optim: adamw_torch"). */
 function familyFacts(entry: FamilyEntry, index: FactIndex): IndexedFact[] {
   const out: IndexedFact[] = [];
-  for (const { name, fact } of index.names) if (fact.deciding && codeMatches(entry, name)) out.push(fact);
+  for (const { name, fact } of index.names) if (fact.deciding && codeMatches(entry, name) && roleFits(entry, name, fact)) out.push(fact);
   return out;
 }
 
@@ -96,10 +114,11 @@ export function decideMention(claim: Claim, index: FactIndex): AtomDecision {
       if (fact.deciding && (name === target || (target.length >= 6 && name.includes(target)))) hits.push({ fact, score: 3 });
     }
   }
-  for (const f of index.all) {
-    if (!f.deciding) continue;
+  const candidates = new Set<IndexedFact>();
+  const byToken = identityIndex(index);
+  for (const w of words) for (const f of byToken.get(w) ?? []) candidates.add(f);
+  for (const f of candidates) {
     const id = identityTokens(f);
-    if (id.length < MIN_TOKEN_HITS) continue;
     const matched = id.filter((t) => words.has(t)).length;
     if (matched >= MIN_TOKEN_HITS && matched / id.length >= 0.5) hits.push({ fact: f, score: matched });
   }
@@ -113,8 +132,39 @@ export function decideMention(claim: Claim, index: FactIndex): AtomDecision {
   };
 }
 
+const identityIndexes = new WeakMap<FactIndex, Map<string, IndexedFact[]>>();
+
+/** Deciding facts by the words of their identity, built once per index on the first mention. */
+function identityIndex(index: FactIndex): Map<string, IndexedFact[]> {
+  let m = identityIndexes.get(index);
+  if (m) return m;
+  m = new Map();
+  for (const f of index.all) {
+    if (!f.deciding) continue;
+    const id = identityTokens(f);
+    if (id.length < MIN_TOKEN_HITS) continue;
+    for (const t of id) {
+      const list = m.get(t);
+      if (list) list.push(f);
+      else m.set(t, [f]);
+    }
+  }
+  identityIndexes.set(index, m);
+  return m;
+}
+
+const identityCache = new WeakMap<IndexedFact, string[]>();
+
 /** The words that say what a construct does: callee and key, plus a string or true value. */
 function identityTokens(f: IndexedFact): string[] {
+  const cached = identityCache.get(f);
+  if (cached) return cached;
+  const tokens = computeIdentityTokens(f);
+  identityCache.set(f, tokens);
+  return tokens;
+}
+
+function computeIdentityTokens(f: IndexedFact): string[] {
   const fact = f.fact;
   const parts: string[] = [];
   if (fact.form === 'call' && typeof fact.value === 'string') parts.push(fact.value.split('.').pop() ?? '');

@@ -147,6 +147,9 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   if (own) {
     return unverified(`The card's own example command sets ${own.fact.rawKey} = ${showValue(own.fact.value)}; the workspace's ${ranked[0].fact.path} is ${showValue(ranked[0].fact.value)} (${where(ranked[0])}) when run without it.`, ranked);
   }
+  if (ranked.every((f) => (f.fact.flags ?? []).includes('signature'))) {
+    return unverified(`Only a function's default argument sets this (${where(ranked[0])}: ${ranked[0].fact.rawKey} = ${showValue(ranked[0].fact.value)}); callers may pass another value.`, ranked);
+  }
   const split = disagreeingPlaces(claim, ranked);
   if (split) return unverified(split, ranked);
   if (claim.rowQualifier && !mentions(ranked[0], claim.rowQualifier)) {
@@ -272,13 +275,14 @@ function isMeasuredForm(f: IndexedFact): boolean {
  */
 function disagreeingPlaces(claim: Claim, ranked: IndexedFact[]): string | undefined {
   if (ranked.length < 2) return undefined;
-  // Words of a line's comment or neighbours (fractions of a point) do not single a place out.
+  // One shared word with a heading or a comment does not single a place out; two do.
   const topScore = contextScore(claim, ranked[0]);
-  const tied = ranked.filter((f) => contextScore(claim, f) > topScore - 1);
+  const tied = ranked.filter((f) => contextScore(claim, f) > topScore - 2);
   const values = new Set(tied.map((f) => showValue(f.fact.value)));
   const files = new Set(tied.map((f) => f.fact.file));
-  if (values.size < 2 || files.size < 2) return undefined;
-  return `The workspace sets this differently in ${files.size} places (${tied.slice(0, 3).map((f) => `${showValue(f.fact.value)} at ${where(f)}`).join(', ')}); which one the card describes is not clear.`;
+  // Two values in one file may be two layers of one model; three or more are a table of variants.
+  if (values.size < 2 || (files.size < 2 && values.size < 3)) return undefined;
+  return `The workspace sets this differently in ${tied.length} places (${tied.slice(0, 3).map((f) => `${showValue(f.fact.value)} at ${where(f)}`).join(', ')}); which one the card describes is not clear.`;
 }
 
 /** Whether a fact's file, name or line names `label` ("gpt2-medium"). */

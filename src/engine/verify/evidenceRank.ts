@@ -7,7 +7,7 @@ export function contextScore(claim: Claim, f: IndexedFact): number {
   const words = claimWords(claim);
   let score = 0;
   for (const t of f.tokens) if (words.has(t)) score += 1;
-  for (const t of contentTokens(f.fact.snippet)) if (words.has(t)) score += 0.25;
+  for (const t of f.snippetTokens) if (words.has(t)) score += 0.25;
   return score;
 }
 

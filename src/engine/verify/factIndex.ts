@@ -12,6 +12,8 @@ export interface IndexedFact {
   keys: string[];
   /** Content tokens of its key path, call and file name: for ranking against a claim's words. */
   tokens: Set<string>;
+  /** Content tokens of the fact's source line, computed once (ranking reads them per claim). */
+  snippetTokens: string[];
   /** Precedence when several facts set the same thing; higher wins (see effectiveValue.ts). */
   tier: number;
   /** False for tests, fixtures, vendored code, docs and other text: never deciding. */
@@ -27,7 +29,7 @@ export function tierOf(f: Fact): number {
     case 'result': case 'output': return 4;
     case 'config': return 4;
     case 'keyword': case 'assignment': case 'positional': case 'compare': return 3;
-    case 'default': return 2;
+    case 'default': return (f.flags ?? []).includes('signature') ? 1 : 2;
     case 'version': case 'license': return 4;
     default: return 1;
   }
@@ -75,11 +77,12 @@ export class FactIndex {
     const tokens = new Set([...contentTokens(keyText), ...contentTokens(fact.path), ...fileTokens(fact.file)]);
     const configName = fact.source === 'config' ? (fact.file.split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').toLowerCase() : undefined;
     if (configName) this.configNames.add(configName);
-    const entry: IndexedFact = { fact, keys, tokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
+    const snippetTokens = [...new Set(contentTokens(fact.snippet))];
+    const entry: IndexedFact = { fact, keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
     this.all.push(entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
-    for (const t of contentTokens(fact.snippet)) this.vocabulary.add(t);
+    for (const t of snippetTokens) this.vocabulary.add(t);
     for (const t of contentTokens(fact.file)) this.vocabulary.add(t);
     for (const n of namesOf(fact)) this.names.push({ name: n, fact: entry });
   }

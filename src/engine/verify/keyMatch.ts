@@ -56,7 +56,9 @@ export function keysAroundValue(tableKey: string, before: string, after: string)
     return m.sort((a, b) => (nearestLast ? b.at - a.at : a.at - b.at)).map((x) => x.key);
   };
   // Count nouns name a value only from right after it ("30,000 clients", not "the same sample is 0.4").
-  const keys = [...ordered(tableKey, false, 'cardAfter'), ...ordered(leadingWords(after, 3), false, 'cardAfter'), ...ordered(before, true, 'card')];
+  // The noun phrase after a value ends at a preposition: "90,000 steps with a sequence length of".
+  const nounPhrase = after.split(/\s(?:with|for|to|from|on|in|at|by|per|during|after|before|using|via|across|over|while)\s/i)[0];
+  const keys = [...ordered(tableKey, false, 'cardAfter'), ...ordered(leadingWords(nounPhrase, 3), false, 'cardAfter'), ...ordered(before, true, 'card')];
   return [...new Set(keys)];
 }
 
