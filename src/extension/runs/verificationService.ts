@@ -1,0 +1,286 @@
+import * as vscode from 'vscode';
+import type { Summary } from '../../engine/model.js';
+import type { PanelRun } from '../../protocol/webviewMessages.js';
+import { engineOptions, readSettings } from '../settings.js';
+import type { Settings } from '../settingsSchema.js';
+import { WorkerProcess, type WorkerOutcome } from '../worker/workerProcess.js';
+import { CardRun } from './cardRun.js';
+import { RunQueue, type EnqueueResult } from './runQueue.js';
+
+/** A card to verify, resolved from a command's arguments. */
+export interface CardTarget {
+  /** The card file (not the virtual document of a .docx). */
+  cardUri: vscode.Uri;
+  rootUri: vscode.Uri;
+  /** The unsaved editor buffer of a Markdown card, when dirty. */
+  cardText?: string;
+}
+
+export type RunChange =
+  | { kind: 'begin'; run: CardRun }
+  | { kind: 'progress'; run: CardRun }
+  | { kind: 'claim'; run: CardRun; claimId: string }
+  | { kind: 'notices'; run: CardRun }
+  | { kind: 'end'; run: CardRun; outcome: WorkerOutcome }
+  | { kind: 'cleared'; cardKey: string };
+
+export interface RunResult {
+  enqueued: EnqueueResult;
+  /** Undefined when the request was dropped before it ran (cancelled while queued). */
+  outcome: WorkerOutcome | undefined;
+  run: CardRun;
+}
+
+/** How often the worker's memory is written to the Output channel while it runs. */
+const RSS_LOG_INTERVAL_MS = 5000;
+
+/**
+ * Runs verifications, one worker at a time, and keeps each card's latest results (the only copy
+ * in the host). Diagnostics, the panel and the status bar subscribe to `onDidChange`.
+ */
+export class VerificationService implements vscode.Disposable {
+  readonly runs = new Map<string, CardRun>();
+  private readonly roots = new Map<string, vscode.Uri>();
+  private readonly queue = new RunQueue();
+  private readonly workers = new Map<string, WorkerProcess>();
+  private readonly emitter = new vscode.EventEmitter<RunChange>();
+  readonly onDidChange = this.emitter.event;
+  private disposed = false;
+
+  constructor(
+    private readonly workerScript: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get activeKey(): string | undefined {
+    return this.queue.activeKey;
+  }
+
+  get pendingKeys(): string[] {
+    return this.queue.pendingKeys;
+  }
+
+  workerPid(cardKey: string): number | undefined {
+    return this.workers.get(cardKey)?.pid;
+  }
+
+  rootOf(cardKey: string): vscode.Uri | undefined {
+    return this.roots.get(cardKey);
+  }
+
+  runFor(cardUri: vscode.Uri): CardRun | undefined {
+    return this.runs.get(cardUri.toString());
+  }
+
+  /** Queues a verification; resolves when it has finished (or was dropped). */
+  verify(target: CardTarget): { enqueued: Promise<EnqueueResult>; result: Promise<RunResult> } {
+    const key = target.cardUri.toString();
+    const run = this.ensureRun(target);
+    let resolveResult: (r: RunResult) => void = () => undefined;
+    const result = new Promise<RunResult>((r) => (resolveResult = r));
+    let enqueuedAs: EnqueueResult = 'queued';
+    const enqueued = this.queue
+      .enqueue(
+        key,
+        () => {
+          const handle = this.start(target, run);
+          void handle.finished.then((outcome) => resolveResult({ enqueued: enqueuedAs, outcome, run }));
+          return handle;
+        },
+        () => resolveResult({ enqueued: enqueuedAs, outcome: undefined, run }),
+      )
+      .then((e) => {
+        enqueuedAs = e;
+        if (e === 'queued' || e === 'already-queued') {
+          if (e === 'queued') {
+            run.status = 'queued';
+            this.emitter.fire({ kind: 'progress', run });
+          }
+          this.log.info(`${run.label}: ${e === 'queued' ? 'queued behind the running verification' : 'already queued'}`);
+        }
+        return e;
+      });
+    return { enqueued, result };
+  }
+
+  async cancel(cardKey?: string): Promise<void> {
+    await this.queue.cancel(cardKey);
+  }
+
+  /** Forgets results (all cards when no key is given); cancels their runs first. */
+  async clear(cardKey?: string): Promise<void> {
+    await this.cancel(cardKey);
+    const keys = cardKey ? [cardKey] : [...this.runs.keys()];
+    for (const k of keys) {
+      this.runs.delete(k);
+      this.roots.delete(k);
+      this.emitter.fire({ kind: 'cleared', cardKey: k });
+    }
+  }
+
+  /** Puts back results saved by an earlier session (after a window reload). */
+  restore(run: CardRun, rootUri: vscode.Uri): void {
+    if (this.queue.isBusy(run.cardKey)) return;
+    this.runs.set(run.cardKey, run);
+    this.roots.set(run.cardKey, rootUri);
+    this.emitter.fire({ kind: 'begin', run });
+    for (const id of run.claims.keys()) this.emitter.fire({ kind: 'claim', run, claimId: id });
+    this.emitter.fire({ kind: 'end', run, outcome: { kind: 'done', summary: run.summary ?? run.counts(), stats: { filesScanned: 0, filesSkipped: 0, facts: 0, claims: run.claims.size, durationMs: run.durationMs ?? 0 }, claimsReceived: run.claims.size } });
+  }
+
+  /** Tells subscribers that host-side state of a run changed (stale claims, notices). */
+  touch(run: CardRun, claimId?: string): void {
+    if (claimId) this.emitter.fire({ kind: 'claim', run, claimId });
+    else this.emitter.fire({ kind: 'notices', run });
+  }
+
+  panelRun(run: CardRun): PanelRun {
+    return {
+      cardLabel: run.label,
+      cardUri: run.cardKey,
+      status: run.status,
+      ...(run.message !== undefined ? { message: run.message } : {}),
+      ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
+      ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
+    };
+  }
+
+  private ensureRun(target: CardTarget): CardRun {
+    const key = target.cardUri.toString();
+    let run = this.runs.get(key);
+    if (!run) {
+      run = new CardRun(key, target.cardUri.fsPath, target.rootUri.fsPath, vscode.workspace.asRelativePath(target.cardUri, true));
+      this.runs.set(key, run);
+    }
+    this.roots.set(key, target.rootUri);
+    return run;
+  }
+
+  private start(target: CardTarget, staleRun: CardRun): { finished: Promise<WorkerOutcome>; cancel: () => Promise<void> } {
+    const key = target.cardUri.toString();
+    // A fresh CardRun per run would orphan the panel's view; reuse and reset it instead.
+    const run = this.runs.get(key) ?? staleRun;
+    this.runs.set(key, run);
+    const settings = readSettings(target.cardUri, (keys) => this.log.warn(`invalid value for ${keys.join(', ')}; using the default`));
+    run.begin(Date.now());
+    this.emitter.fire({ kind: 'begin', run });
+    this.log.info(
+      `verify ${run.cardPath} against ${run.workspaceRoot} (worker heap cap ${settings.workerMemoryMb} MB, max file ${settings.maxFileSizeKb} KB, max claims ${settings.maxClaimsPerCard})`,
+    );
+
+    let peakRss = 0;
+    let worker: WorkerProcess;
+    try {
+      worker = this.startWorker(run, target, settings, (rss) => (peakRss = Math.max(peakRss, rss)));
+    } catch (error) {
+      const outcome: WorkerOutcome = {
+        kind: 'crashed',
+        message: `The CardCheck worker could not start: ${error instanceof Error ? error.message : String(error)}`,
+        exitCode: null,
+        signal: null,
+        claimsReceived: 0,
+      };
+      this.finish(run, outcome, settings.maxClaimsPerCard, 0);
+      return { finished: Promise.resolve(outcome), cancel: async () => undefined };
+    }
+    this.workers.set(key, worker);
+    this.log.info(`${run.label}: worker pid ${worker.pid ?? '?'} started`);
+
+    const finished = worker.outcome.then((outcome) => {
+      if (this.workers.get(key) === worker) this.workers.delete(key);
+      this.finish(run, outcome, settings.maxClaimsPerCard, peakRss);
+      return outcome;
+    });
+    return { finished, cancel: () => worker.cancel() };
+  }
+
+  private startWorker(run: CardRun, target: CardTarget, settings: Settings, onRss: (mb: number) => void): WorkerProcess {
+    let lastRssLog = 0;
+    return WorkerProcess.verify(
+      { script: this.workerScript, heapMb: settings.workerMemoryMb },
+      { cardPath: run.cardPath, workspaceRoot: run.workspaceRoot, options: engineOptions(settings) },
+      target.cardText,
+      {
+        onProgress: (p) => {
+          run.progress = p;
+          if (p.rssMb !== undefined) {
+            onRss(p.rssMb);
+            const now = Date.now();
+            if (now - lastRssLog >= RSS_LOG_INTERVAL_MS) {
+              lastRssLog = now;
+              this.log.info(`${run.label}: ${p.phase}, ${p.claimsDone}/${p.claimsTotal} claims, ${p.filesScanned} files, worker RSS ${p.rssMb} MB`);
+            }
+          }
+          this.emitter.fire({ kind: 'progress', run });
+        },
+        onClaim: (claim) => {
+          run.addClaim(claim);
+          this.emitter.fire({ kind: 'claim', run, claimId: claim.id });
+        },
+        onWarning: (w) => {
+          this.log.warn(`${run.label}: ${w.path ? `${w.path}: ` : ''}${w.message}`);
+          run.addWarning(w);
+          this.emitter.fire({ kind: 'notices', run });
+        },
+        onWarningsOmitted: (n) => {
+          this.log.warn(`${run.label}: ${n} more warnings were not forwarded by the worker`);
+          run.addNotice(`${n} more warnings were not shown (the worker forwards at most 200 per run).`);
+          this.emitter.fire({ kind: 'notices', run });
+        },
+        onStderr: (line) => this.log.debug(`worker: ${line}`),
+      },
+    );
+  }
+
+  private finish(run: CardRun, outcome: WorkerOutcome, maxClaims: number, peakRss: number): void {
+    const now = Date.now();
+    switch (outcome.kind) {
+      case 'done': {
+        run.summary = outcome.summary;
+        run.finish('done', now);
+        if (outcome.stats.claims >= maxClaims || run.claims.size >= maxClaims) {
+          const text = `Claim limit reached: only the first ${maxClaims} claims of the card were checked (setting cardcheck.maxClaimsPerCard).`;
+          run.addNotice(text);
+          this.log.warn(`${run.label}: ${text}`);
+        }
+        if (outcome.stats.filesSkipped > 0) {
+          run.addNotice(`${outcome.stats.filesSkipped} workspace file(s) were skipped (ignored, binary, or larger than cardcheck.maxFileSizeKb).`);
+        }
+        this.log.info(
+          `${run.label}: done in ${outcome.stats.durationMs} ms: ${summaryText(outcome.summary)}; ${outcome.stats.filesScanned} files scanned, ${outcome.stats.filesSkipped} skipped, ${outcome.stats.facts} facts; worker RSS at end ${run.progress?.rssMb ?? '?'} MB (peak seen ${peakRss} MB)`,
+        );
+        break;
+      }
+      case 'cancelled':
+        run.summary = run.counts();
+        run.finish('cancelled', now, `Cancelled; ${outcome.claimsReceived} claim(s) decided before the cancel are shown.`);
+        this.log.info(`${run.label}: cancelled after ${outcome.claimsReceived} claim(s)`);
+        break;
+      case 'failed':
+        run.summary = run.counts();
+        run.finish('failed', now, outcome.message);
+        run.addNotice(outcome.message);
+        this.log.error(`${run.label}: ${outcome.message}`);
+        void vscode.window.showErrorMessage(`CardCheck: ${outcome.message}`);
+        break;
+      case 'crashed':
+        run.summary = run.counts();
+        run.finish('failed', now, outcome.message);
+        run.addNotice(outcome.message);
+        this.log.error(`${run.label}: ${outcome.message} (last worker RSS ${run.progress?.rssMb ?? '?'} MB)`);
+        void vscode.window.showErrorMessage(`CardCheck: ${outcome.message}`);
+        break;
+    }
+    if (!this.disposed) this.emitter.fire({ kind: 'end', run, outcome });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    void this.queue.cancel();
+    this.emitter.dispose();
+  }
+}
+
+export function summaryText(s: Summary): string {
+  return `${s.contradicted} contradicted, ${s.unverified} unverified, ${s.supported} supported, ${s.notCheckable} not checkable`;
+}

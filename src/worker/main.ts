@@ -1,0 +1,17 @@
+import { loadCard } from '../engine/card/loadCard.js';
+import { runPipeline } from '../engine/pipeline.js';
+import { serveWorker } from './workerRun.js';
+import { processPort } from './workerPort.js';
+
+// Entry of dist/worker.js: forked by the extension host once per verification.
+const port = processPort();
+void serveWorker(port, {
+  runPipeline,
+  loadCardLines: async (cardPath) => {
+    const doc = await loadCard(cardPath);
+    return { format: doc.format, lines: doc.lines };
+  },
+}).then((code) => {
+  // Exit explicitly: engine timers or native handles must not keep a finished worker alive.
+  process.exit(code);
+});

@@ -1,0 +1,219 @@
+import type { CardFormat } from '../engine/model.js';
+import type { PipelineResult, PipelineSink, VerifyJob } from '../engine/pipeline.js';
+import type { Progress } from '../protocol/events.js';
+import { CancelledError, CoalescingSender, CreditWindow } from '../protocol/flowControl.js';
+import { fitClaimResult, truncate } from '../protocol/messageBudget.js';
+import {
+  assertMessageSize,
+  batchLines,
+  HostToWorkerSchema,
+  type HostToWorker,
+  type WireJob,
+  type WorkerToHost,
+} from '../protocol/workerMessages.js';
+import type { WorkerPort } from './workerPort.js';
+
+export type RunPipelineFn = (job: VerifyJob, sink: PipelineSink, signal?: AbortSignal) => Promise<PipelineResult>;
+export type LoadCardLinesFn = (cardPath: string) => Promise<{ format: CardFormat; lines: string[] }>;
+
+export interface WorkerDeps {
+  runPipeline: RunPipelineFn;
+  loadCardLines: LoadCardLinesFn;
+  /** Resident memory of this process in MB. */
+  rssMb?: () => number;
+  /** Minimum gap between two progress messages. */
+  progressIntervalMs?: number;
+  /** A progress snapshot (with fresh memory figures) is re-sent this often even when nothing moved. */
+  heartbeatMs?: number;
+  /** Engine warnings forwarded per run; the rest are counted. */
+  maxWarnings?: number;
+  log?: (line: string) => void;
+}
+
+/** Exit codes of the worker process; the host maps anything else (or a signal) to a crash. */
+export const WORKER_EXIT = { ok: 0, failed: 3, protocol: 4, cancelled: 5 } as const;
+
+const MAX_CARD_TEXT_CHUNKS = 8192;
+
+/**
+ * Serves one job from the host and resolves with the process exit code. The worker handles one
+ * verification (or one card-text request) and then exits, so its memory returns to the OS.
+ */
+export function serveWorker(port: WorkerPort, deps: WorkerDeps): Promise<number> {
+  return new Promise<number>((resolveExit) => {
+    const abort = new AbortController();
+    let credits: CreditWindow | undefined;
+    const textChunks: string[] = [];
+    let started = false;
+    let finished = false;
+    const finish = (code: number): void => {
+      if (finished) return;
+      finished = true;
+      resolveExit(code);
+    };
+
+    port.onDisconnect(() => {
+      abort.abort();
+      credits?.close();
+      finish(WORKER_EXIT.cancelled);
+    });
+
+    port.onMessage((raw) => {
+      const parsed = HostToWorkerSchema.safeParse(raw);
+      if (!parsed.success) {
+        void sendError(port, `invalid message from the extension host: ${parsed.error.issues[0]?.message ?? 'unknown'}`).finally(() =>
+          finish(WORKER_EXIT.protocol),
+        );
+        return;
+      }
+      const message: HostToWorker = parsed.data;
+      switch (message.type) {
+        case 'cardText':
+          if (started || message.index !== textChunks.length || textChunks.length >= MAX_CARD_TEXT_CHUNKS) {
+            void sendError(port, 'card text chunks arrived out of order').finally(() => finish(WORKER_EXIT.protocol));
+            return;
+          }
+          textChunks.push(message.text);
+          return;
+        case 'ack':
+          credits?.ack(message.upTo);
+          return;
+        case 'cancel':
+          abort.abort();
+          credits?.close();
+          finish(WORKER_EXIT.cancelled);
+          return;
+        case 'verify': {
+          if (started) return;
+          started = true;
+          if (message.job.cardTextChunks !== textChunks.length) {
+            void sendError(port, `expected ${message.job.cardTextChunks} card text chunks, got ${textChunks.length}`).finally(() =>
+              finish(WORKER_EXIT.protocol),
+            );
+            return;
+          }
+          credits = new CreditWindow(message.window);
+          const cardText = message.job.cardTextChunks > 0 ? textChunks.join('') : undefined;
+          textChunks.length = 0;
+          void runVerification(port, deps, message.job, cardText, credits, abort.signal).then(finish);
+          return;
+        }
+        case 'cardLines':
+          if (started) return;
+          started = true;
+          void sendCardLines(port, deps, message.cardPath).then(finish);
+          return;
+      }
+    });
+  });
+}
+
+async function runVerification(
+  port: WorkerPort,
+  deps: WorkerDeps,
+  wire: WireJob,
+  cardText: string | undefined,
+  credits: CreditWindow,
+  signal: AbortSignal,
+): Promise<number> {
+  const rssMb = deps.rssMb ?? (() => Math.round(process.memoryUsage.rss() / (1024 * 1024)));
+  const maxWarnings = deps.maxWarnings ?? 200;
+  let latest: Progress = { phase: 'card', claimsDone: 0, claimsTotal: 0, filesScanned: 0 };
+  const progress = new CoalescingSender<Progress>(
+    (p) => port.send({ type: 'event', event: { type: 'progress', progress: p } }),
+    deps.progressIntervalMs ?? 100,
+  );
+  const heartbeat = setInterval(() => progress.offer({ ...latest, rssMb: rssMb() }), deps.heartbeatMs ?? 1000);
+  heartbeat.unref?.();
+  let warningsSent = 0;
+  let warningsOmitted = 0;
+  const pendingSends = new Set<Promise<void>>();
+  const track = (p: Promise<void>): void => {
+    const tracked = p.catch(() => undefined).finally(() => pendingSends.delete(tracked));
+    pendingSends.add(tracked);
+  };
+
+  const sink: PipelineSink = {
+    start(card) {
+      track(port.send({ type: 'event', event: { type: 'start', card, workspace: wire.workspaceRoot } }));
+    },
+    progress(p) {
+      latest = p;
+      progress.offer({ ...p, rssMb: rssMb() });
+    },
+    async claim(c) {
+      const seq = await credits.acquire();
+      const message: WorkerToHost = { type: 'event', event: { type: 'claim', seq, claim: fitClaimResult(c) } };
+      assertMessageSize(message);
+      await port.send(message);
+    },
+    warning(w) {
+      // Warnings cannot be back-pressured (the sink call is synchronous): forward a bounded number.
+      if (warningsSent >= maxWarnings || pendingSends.size >= 64) {
+        warningsOmitted += 1;
+        return;
+      }
+      warningsSent += 1;
+      track(port.send({ type: 'event', event: { type: 'warning', warning: { path: truncate(w.path, 512), message: truncate(w.message, 2000) } } }));
+    },
+  };
+
+  const job: VerifyJob = {
+    cardPath: wire.cardPath,
+    workspaceRoot: wire.workspaceRoot,
+    ...(cardText !== undefined ? { cardText } : {}),
+    ...(wire.options ? { options: wire.options } : {}),
+  };
+
+  try {
+    const result = await deps.runPipeline(job, sink, signal);
+    clearInterval(heartbeat);
+    await progress.flush();
+    progress.stop();
+    await Promise.all(pendingSends);
+    if (warningsOmitted > 0) await port.send({ type: 'warningsOmitted', count: warningsOmitted });
+    await port.send({
+      type: 'event',
+      event: { type: 'progress', progress: { ...latest, phase: 'done', rssMb: rssMb() } },
+    });
+    await port.send({ type: 'event', event: { type: 'done', summary: result.summary, stats: result.stats } });
+    return WORKER_EXIT.ok;
+  } catch (error) {
+    clearInterval(heartbeat);
+    progress.stop();
+    if (signal.aborted || error instanceof CancelledError) return WORKER_EXIT.cancelled;
+    await Promise.all(pendingSends);
+    if (warningsOmitted > 0) await port.send({ type: 'warningsOmitted', count: warningsOmitted }).catch(() => undefined);
+    const path = typeof error === 'object' && error !== null && 'path' in error && typeof error.path === 'string' ? error.path : undefined;
+    await sendError(port, errorMessage(error), path);
+    return WORKER_EXIT.failed;
+  }
+}
+
+async function sendCardLines(port: WorkerPort, deps: WorkerDeps, cardPath: string): Promise<number> {
+  try {
+    const { format, lines } = await deps.loadCardLines(cardPath);
+    const batches = batchLines(lines);
+    for (let i = 0; i < batches.length; i++) {
+      const message: WorkerToHost = { type: 'lines', format, lines: batches[i] ?? [], last: i === batches.length - 1 };
+      assertMessageSize(message);
+      await port.send(message);
+    }
+    return WORKER_EXIT.ok;
+  } catch (error) {
+    await sendError(port, errorMessage(error), cardPath);
+    return WORKER_EXIT.failed;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return truncate(error instanceof Error ? error.message : String(error), 4000);
+}
+
+async function sendError(port: WorkerPort, message: string, path?: string): Promise<void> {
+  try {
+    await port.send({ type: 'event', event: { type: 'error', message, ...(path !== undefined ? { path: truncate(path, 1024) } : {}) } });
+  } catch {
+    // The host is gone; nothing else to tell.
+  }
+}

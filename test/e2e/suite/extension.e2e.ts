@@ -1,0 +1,333 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CardCheckApi } from '../../../src/extension/api.js';
+
+/*
+ * Runs inside a real VS Code extension host (code-server 1.139 here, or a downloaded VS Code via
+ * @vscode/test-electron). The workspace is the multi-root one from launch/prepareWorkspace.ts:
+ * folders `example` (the bundled example and its card), `docx` (the card as Word) and `big`
+ * (a generated 300-claim card).
+ */
+
+const EXTENSION_ID = 'cardcheck.cardcheck';
+
+async function api(): Promise<CardCheckApi> {
+  const ext = vscode.extensions.getExtension<CardCheckApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed in this VS Code`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+function folder(name: string): vscode.Uri {
+  const f = vscode.workspace.workspaceFolders?.find((w) => w.name === name);
+  assert.ok(f, `workspace folder ${name} missing`);
+  return f.uri;
+}
+
+function exampleCard(): vscode.Uri {
+  const names = ['README.md', 'card.md', 'MODEL_CARD.md'];
+  const manifest = join(folder('example').fsPath, '..', 'e2e-fixture.json');
+  try {
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { exampleCard?: string };
+    if (m.exampleCard) return vscode.Uri.file(m.exampleCard);
+  } catch {
+    // Fall back to the usual names.
+  }
+  return vscode.Uri.joinPath(folder('example'), names[0]!);
+}
+
+const bigCard = (): vscode.Uri => vscode.Uri.joinPath(folder('big'), 'card.md');
+const docxCard = (): vscode.Uri => vscode.Uri.joinPath(folder('docx'), 'card.docx');
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function lineOf(doc: vscode.TextDocument, quote: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(quote)) return i;
+  throw new Error(`"${quote}" not found in ${doc.uri.toString()}`);
+}
+
+function alive(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function diagnosticsOn(uri: vscode.Uri, line: number): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line === line);
+}
+
+async function restore(doc: vscode.TextDocument, text: string): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+  await vscode.workspace.applyEdit(edit);
+  await doc.save();
+}
+
+describe('CardCheck in VS Code', function () {
+  this.timeout(120_000);
+
+  it('verifies the bundled example card and reports diagnostics with lines, severities and both sides', async () => {
+    const cc = await api();
+    const card = exampleCard();
+    const doc = await vscode.workspace.openTextDocument(card);
+    await vscode.window.showTextDocument(doc);
+    const t0 = Date.now();
+    const outcome = await cc.verify(card, { showPanel: true });
+    console.log(`    example card verified in ${Date.now() - t0} ms: ${outcome.claims} claims`);
+    assert.equal(outcome.status, 'done', outcome.message);
+    assert.ok(outcome.claims >= 10, `expected at least 10 claims, got ${outcome.claims}`);
+
+    const all = vscode.languages.getDiagnostics(card);
+    assert.ok(all.length > 0, 'no diagnostics on the card');
+    assert.ok(all.every((d) => d.source === 'CardCheck'));
+
+    // Epochs: the card says 3, scripts/launch.sh passes --epochs 4.
+    const epochsLine = lineOf(doc, '| Epochs | 3 |');
+    const [epochs] = diagnosticsOn(card, epochsLine);
+    assert.ok(epochs, `no diagnostic on line ${epochsLine + 1} (epochs)`);
+    assert.equal(epochs.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(epochs.message, /^Contradicted: card says .*3; scripts\/launch\.sh:\d+ has 4/);
+    assert.equal(epochs.code, 'contradicted');
+    const related = epochs.relatedInformation?.[0];
+    assert.ok(related, 'no related information');
+    assert.ok(related.location.uri.path.endsWith('/scripts/launch.sh'), related.location.uri.toString());
+    const launch = await vscode.workspace.openTextDocument(related.location.uri);
+    assert.match(launch.lineAt(related.location.range.start.line).text, /--epochs 4/);
+
+    // Max length: the card says 512 tokens, train.py has MAX_LENGTH = 256.
+    const lengthLine = lineOf(doc, 'truncated to 512 tokens');
+    const [length] = diagnosticsOn(card, lengthLine);
+    assert.ok(length, 'no diagnostic on the 512-tokens line');
+    assert.equal(length.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(length.message, /512.*train\.py:\d+ has 256/);
+
+    // A supported claim raises nothing; unverified ones are Information.
+    assert.equal(diagnosticsOn(card, lineOf(doc, '| Batch size (per device) | 32 |')).length, 0);
+    const unverified = all.filter((d) => d.code === 'unverified');
+    assert.ok(unverified.length > 0, 'expected at least one unverified claim');
+    assert.ok(unverified.every((d) => d.severity === vscode.DiagnosticSeverity.Information));
+    assert.equal(cc.panel().visible, true, 'the panel opened beside the card');
+  });
+
+  it('shows a hover and offers quick fixes; replacing the value makes the diagnostic go away', async () => {
+    const card = exampleCard();
+    const doc = await vscode.workspace.openTextDocument(card);
+    await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
+    const line = lineOf(doc, '| Epochs | 3 |');
+    const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('3'));
+
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', card, pos);
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+    assert.match(hoverText, /contradicted/);
+    assert.match(hoverText, /launch\.sh/);
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', card, new vscode.Range(pos, pos));
+    const titles = actions.map((a) => a.title);
+    const replace = actions.find((a) => a.title.startsWith('Replace 3 with 4'));
+    assert.ok(replace?.edit, `no replace fix in ${JSON.stringify(titles)}`);
+    assert.ok(titles.some((t) => t.startsWith('Open evidence: scripts/launch.sh')), JSON.stringify(titles));
+    assert.ok(titles.some((t) => t.startsWith('Ignore this claim')), JSON.stringify(titles));
+
+    try {
+      assert.ok(await vscode.workspace.applyEdit(replace.edit));
+      assert.match(doc.lineAt(line).text, /\| Epochs \| 4 \|/);
+      await waitFor('the stale diagnostic to go away', () => diagnosticsOn(card, line).length === 0);
+    } finally {
+      await restore(doc, original);
+    }
+  });
+
+  it('moves diagnostics with edits above them and honours the ignore marker on the next run', async () => {
+    const cc = await api();
+    const card = exampleCard();
+    const doc = await vscode.workspace.openTextDocument(card);
+    await vscode.window.showTextDocument(doc);
+    const original = doc.getText();
+    try {
+      await cc.verify(card, { showPanel: false });
+      const epochsLine = lineOf(doc, '| Epochs | 3 |');
+      assert.equal(diagnosticsOn(card, epochsLine).length, 1);
+      // Two lines inserted above the table (below the front matter) move the diagnostic down by two.
+      const insertAt = lineOf(doc, '## Training');
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(card, new vscode.Position(insertAt, 0), 'Inserted line one.\nInserted line two.\n');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await waitFor('the diagnostic to move', () => diagnosticsOn(card, epochsLine + 2).length === 1);
+      assert.equal(diagnosticsOn(card, epochsLine).length, 0);
+
+      // Ignore the 512-tokens claim: its diagnostic goes at once, and the next run skips it.
+      const lengthLine = lineOf(doc, 'truncated to 512 tokens');
+      const pos = new vscode.Position(lengthLine, 5);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', card, new vscode.Range(pos, pos));
+      const ignore = actions.find((a) => a.title.startsWith('Ignore this claim'));
+      assert.ok(ignore?.edit, JSON.stringify(actions.map((a) => a.title)));
+      assert.ok(await vscode.workspace.applyEdit(ignore.edit));
+      assert.match(doc.lineAt(lengthLine).text, /<!-- cardcheck-ignore -->$/);
+      await waitFor('the ignored diagnostic to go away', () => diagnosticsOn(card, lengthLine).length === 0);
+      await doc.save();
+      const again = await cc.verify(card, { showPanel: false });
+      assert.equal(again.status, 'done');
+      assert.equal(diagnosticsOn(card, lengthLine).length, 0, 'the next run reported the ignored claim');
+      assert.ok(!cc.results(card).some((c) => c.range.start.line === lengthLine + 1 && c.verdict !== 'not-checkable'), 'the engine still checked the ignored claim');
+      assert.equal(diagnosticsOn(card, lineOf(doc, '| Epochs | 3 |')).length, 1, 'other claims still reported');
+    } finally {
+      await restore(doc, original);
+    }
+  });
+
+  it('verifies a .docx card through a read-only virtual document that carries the diagnostics', async () => {
+    const cc = await api();
+    const card = docxCard();
+    const outcome = await cc.verify(card, { showPanel: false });
+    assert.equal(outcome.status, 'done', outcome.message);
+    const textUri = cc.diagnosticsUri(card);
+    assert.equal(textUri.scheme, 'cardcheck-docx');
+    const doc = await waitFor('the virtual document', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === textUri.toString()));
+    const lengthLine = lineOf(doc, '512 tokens');
+    const diags = diagnosticsOn(textUri, lengthLine);
+    assert.equal(diags.length, 1, `diagnostics: ${JSON.stringify(vscode.languages.getDiagnostics(textUri).map((d) => [d.range.start.line, d.message]))}`);
+    assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Warning);
+    assert.match(diags[0]!.message, /256/);
+    // Read-only: only "open evidence" is offered, no edits of the Word text.
+    const pos = new vscode.Position(lengthLine, 3);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', textUri, new vscode.Range(pos, pos));
+    assert.ok(actions.length > 0);
+    assert.ok(actions.every((a) => a.title.startsWith('Open evidence') && !a.edit), JSON.stringify(actions.map((a) => a.title)));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', textUri, pos);
+    assert.ok(hovers.length > 0, 'no hover on the docx claim');
+  });
+
+  it('cancel kills the worker within a second and keeps what was decided', async () => {
+    const cc = await api();
+    const card = bigCard();
+    let cancelledAt = 0;
+    let pid: number | undefined;
+    const sub = cc.onDidReceiveClaim((e) => {
+      if (e.card !== card.toString() || cancelledAt) return;
+      pid = cc.workerPid(card);
+      cancelledAt = Date.now();
+      void cc.cancel(card);
+    });
+    try {
+      const outcome = await cc.verify(card, { showPanel: false });
+      const elapsed = Date.now() - cancelledAt;
+      console.log(`    cancel took ${elapsed} ms after ${outcome.claims} claims`);
+      assert.equal(outcome.status, 'cancelled');
+      assert.ok(elapsed < 1000, `cancel took ${elapsed} ms`);
+      assert.ok(pid !== undefined && !alive(pid), `worker ${pid} still alive`);
+      assert.ok(outcome.claims >= 1 && outcome.claims < 300, `claims kept: ${outcome.claims}`);
+      assert.equal(cc.results(card).length, outcome.claims);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('reports a worker crash and keeps the claims decided before it', async () => {
+    const cc = await api();
+    const card = bigCard();
+    let killed = false;
+    const sub = cc.onDidReceiveClaim((e) => {
+      if (e.card !== card.toString() || killed) return;
+      killed = true;
+      const pid = cc.workerPid(card);
+      assert.ok(pid);
+      process.kill(pid, 'SIGKILL');
+    });
+    try {
+      const outcome = await cc.verify(card, { showPanel: false });
+      assert.equal(outcome.status, 'failed');
+      assert.match(outcome.message ?? '', /killed by SIGKILL/);
+      assert.match(outcome.message ?? '', /kept/);
+      const kept = cc.results(card).length;
+      assert.ok(kept >= 1 && kept < 300, `claims kept: ${kept}`);
+      await waitFor('diagnostics of the kept claims', () => vscode.languages.getDiagnostics(card).length > 0);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('a second Verify of a running card restarts it instead of running two workers', async () => {
+    const cc = await api();
+    const card = bigCard();
+    let second: Promise<Awaited<ReturnType<CardCheckApi['verify']>>> | undefined;
+    let firstPid: number | undefined;
+    const sub = cc.onDidReceiveClaim((e) => {
+      if (e.card !== card.toString() || second) return;
+      firstPid = cc.workerPid(card);
+      second = cc.verify(card, { showPanel: false });
+    });
+    try {
+      const first = await cc.verify(card, { showPanel: false });
+      assert.equal(first.status, 'cancelled');
+      assert.ok(second, 'the second verify never started');
+      assert.ok(firstPid !== undefined && !alive(firstPid), 'the first worker is still alive');
+      const done = await second;
+      assert.equal(done.status, 'done');
+      assert.ok(done.claims >= 300, `claims: ${done.claims}`);
+      assert.equal(done.claims, done.engineClaims, 'claims were lost between the worker and the host');
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  it('delivers all results of a 300-claim card with the panel hidden, with bounded host memory', async () => {
+    const cc = await api();
+    const card = bigCard();
+    await vscode.commands.executeCommand('cardcheck.showPanel');
+    await waitFor('the panel', () => cc.panel().visible);
+    // Hide the panel behind an editor in its own group.
+    const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.isActive && t.input instanceof vscode.TabInputWebview));
+    assert.ok(group, 'no editor group shows the panel');
+    const other = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder('big'), 'configs', 'variants.yaml'));
+    await vscode.window.showTextDocument(other, { viewColumn: group.viewColumn, preview: false });
+    await waitFor('the panel to be hidden', () => !cc.panel().visible);
+
+    const heapBefore = process.memoryUsage().heapUsed;
+    const outcome = await cc.verify(card, { showPanel: false });
+    const heapAfter = process.memoryUsage().heapUsed;
+    assert.equal(outcome.status, 'done', outcome.message);
+    // Every result the engine decided reached the host (the card has 300 claim lines; the engine may split one).
+    assert.ok(outcome.claims >= 300, `claims: ${outcome.claims}`);
+    assert.equal(outcome.claims, outcome.engineClaims, 'claims were lost between the worker and the host');
+    const results = cc.results(card);
+    assert.equal(results.length, outcome.claims);
+    assert.equal(new Set(results.map((c) => c.id)).size, results.length);
+    for (let i = 1; i <= 300; i++) assert.ok(results.some((c) => new RegExp(`variant ${i}\\b`).test(c.text)), `no result for variant ${i}`);
+    const reportable = results.filter((c) => c.verdict === 'contradicted' || c.verdict === 'unverified').length;
+    await waitFor('all diagnostics', () => vscode.languages.getDiagnostics(card).length === reportable);
+
+    const stats = cc.panel().stats;
+    assert.ok(stats, 'no panel feed');
+    assert.equal(cc.panel().visible, false);
+    assert.equal(stats.postedWhileNotReady, 0, 'messages were posted to the hidden panel');
+    assert.equal(stats.pendingClaims, 0, 'claims queued for the hidden panel');
+    const growthMb = (heapAfter - heapBefore) / (1024 * 1024);
+    console.log(`    300 claims with the panel hidden: host heap ${Math.round(heapBefore / 1048576)} -> ${Math.round(heapAfter / 1048576)} MB`);
+    assert.ok(growthMb < 64, `host heap grew by ${growthMb.toFixed(1)} MB`);
+
+    // Shown again, the panel gets the latest state replayed.
+    const repliesBefore = stats.replays;
+    await vscode.commands.executeCommand('cardcheck.showPanel');
+    await waitFor('the replay', () => (cc.panel().stats?.replays ?? 0) > repliesBefore, 15_000);
+  });
+});
