@@ -52,7 +52,7 @@ try {
   if (!args.includes('--skip-install') && runner === 'code-server') await t('install tooling (cached)', () => sh('bash', [join(repo, 'scripts/e2e/install.sh')]));
 
   if (only === 'prepare') await t('build', () => sh('npm', ['run', 'build', '--silent']));
-  else await t('package .vsix (builds the bundles)', () => sh('npx', ['vsce', 'package', '--skip-license', '--out', 'cardcheck.vsix']));
+  else await t('package .vsix (builds the bundles)', () => sh('npm', ['run', 'package', '--silent']));
 
   await t('compile e2e tests', async () => {
     sh('npx', ['tsc', '--noEmit', '-p', 'test/e2e/tsconfig.json']);
