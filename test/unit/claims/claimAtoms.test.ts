@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { findAtoms } from '../../../src/engine/card/claimAtoms.js';
+import { keysAroundValue } from '../../../src/engine/verify/keyMatch.js';
+
+function atoms(s: string) {
+  return findAtoms(s).map((a) => ({
+    text: s.slice(a.start, a.end),
+    type: a.value.type,
+    keys: a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [],
+  }));
+}
+
+describe('findAtoms', () => {
+  it('finds several claims in one sentence, each with its own key', () => {
+    const found = atoms('The encoder has 12 layers, 12 heads and 768 hidden units.');
+    expect(found.map((a) => a.keys[0])).toEqual(['num_layers', 'num_heads', 'out_features']);
+  });
+
+  it('reads ranges, lists, inequalities, plus-minus and ratios', () => {
+    expect(atoms('Scores lie on a 300–850 scale.')[0].type).toBe('range');
+    expect(atoms('The target is clipped to [0, 1].')[0].type).toBe('range');
+    expect(atoms('Loans issued from 2012 to 2016 are used.')[0].type).toBe('range');
+    expect(atoms('Cut-offs are 580, 620 and 660 points.')[0].type).toBe('list');
+    expect(atoms('The AUC is above 0.70.')[0].type).toBe('inequality');
+    expect(atoms('The error is at most 1.5%.')[0].type).toBe('inequality');
+    expect(atoms('Mean AUC is 0.781 ± 0.005.')[0].type).toBe('plusminus');
+    expect(atoms('Odds of 10:1 at 650 points.')[0].text).toContain('10:1');
+  });
+
+  it('takes versions, licenses and model families as named claims', () => {
+    expect(atoms('Built with PyTorch 2.2.2 and scikit-learn 1.3.2.').map((a) => a.type)).toEqual(['version', 'version']);
+    expect(atoms('The weights are licensed under Apache 2.0.').map((a) => a.type)).toEqual(['license']);
+    expect(atoms('The PD model is a gradient-boosting classifier.').map((a) => a.type)).toEqual(['name']);
+    expect(atoms('We train with AdamW.').map((a) => a.text)).toEqual(['AdamW']);
+    expect(atoms('We train with Adam.').map((a) => a.text)).toEqual(['Adam']);
+  });
+
+  it('reads dropped columns from a sentence that says so', () => {
+    const found = findAtoms('Payment fields (total_pymnt, last_pymnt_amnt and recoveries) are dropped.');
+    const ids = found.find((a) => a.value.type === 'identifiers');
+    expect(ids?.value).toMatchObject({ action: 'dropped', ids: expect.arrayContaining(['total_pymnt', 'last_pymnt_amnt', 'recoveries']) });
+  });
+
+  it('skips digits that are no values: names, dates, sizes, formulas, speed-ups', () => {
+    expect(atoms('Trained on CIFAR-10 with GPT-2 on an H100.')).toEqual([]);
+    expect(atoms('Data up to 2021-12-31 is used.')).toEqual([]);
+    expect(atoms('Images are 32×32 pixels.')).toEqual([]);
+    expect(atoms('Weights are scaled by 1/√N at init.')).toEqual([]);
+    expect(atoms('Training is faster (2-3X).')).toEqual([]);
+  });
+
+  it('keeps a unit with its number and lets the unit decide the key', () => {
+    const [khz] = atoms('Audio is sampled at 16 kHz.');
+    expect(khz.keys).toContain('sample_rate');
+    const [gb] = atoms('The GPUs were H100 80GB cards.');
+    expect(gb.text).toContain('80');
+  });
+
+  it('never throws and keeps every atom inside the sentence (property)', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 120 }), (s) => {
+      for (const a of findAtoms(s)) {
+        expect(a.start).toBeGreaterThanOrEqual(0);
+        expect(a.end).toBeLessThanOrEqual(s.length);
+        expect(a.start).toBeLessThanOrEqual(a.end);
+      }
+    }), { numRuns: 300 });
+  });
+});
