@@ -61,12 +61,28 @@ export type CardFormat = z.infer<typeof CardFormatSchema>;
 export const WarningSchema = z.object({ path: z.string(), message: z.string() });
 export type EngineWarning = z.infer<typeof WarningSchema>;
 
+/** What the optional LLM pass spent and achieved in a run (present only when it ran). */
+export const LlmStatsSchema = z.object({
+  requests: z.number().int(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  ms: z.number(),
+  cacheHits: z.number().int(),
+  /** Claims the pass worked on. */
+  claims: z.number().int(),
+  /** Model verdicts the engine's citation check accepted / rejected. */
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+});
+export type LlmStats = z.infer<typeof LlmStatsSchema>;
+
 export const StatsSchema = z.object({
   filesScanned: z.number().int(),
   filesSkipped: z.number().int(),
   facts: z.number().int(),
   claims: z.number().int(),
   durationMs: z.number(),
+  llm: LlmStatsSchema.optional(),
 });
 export type Stats = z.infer<typeof StatsSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlmOptionsSchema } from './llm/llmOptions.js';
 
 export const EngineOptionsSchema = z.object({
   /** Files larger than this are skipped with a warning (or tail-read for metric logs). */
@@ -10,6 +11,8 @@ export const EngineOptionsSchema = z.object({
   maxClaims: z.number().int().positive().default(2000),
   /** Files read and parsed at once. */
   concurrency: z.number().int().positive().default(8),
+  /** The optional LLM pass (off unless `llm.enabled`); its API key travels as `VerifyJob.llmApiKey`, never here. */
+  llm: LlmOptionsSchema.optional(),
 });
 export type EngineOptions = z.infer<typeof EngineOptionsSchema>;
 export type EngineOptionsInput = z.input<typeof EngineOptionsSchema>;

@@ -26,10 +26,20 @@ interface NumberToken { raw: string; index: number; end: number; number: CardNum
 
 const INEQUALITY_BEFORE: [RegExp, InequalityOp][] = [
   [/(?:at least|no less than|not less than|≥|>=)\s*$/i, '>='],
-  [/(?:above|over|more than|greater than|higher than|exceeds?|exceeding|>)\s*$/i, '>'],
-  [/(?:at most|no more than|not more than|within|up to|≤|<=)\s*$/i, '<='],
+  [/(?:above|more than|greater than|higher than|exceeds?|exceeding|>)\s*$/i, '>'],
+  [/(?:at most|no more than|not more than|≤|<=)\s*$/i, '<='],
   [/(?:below|under|less than|lower than|<)\s*$/i, '<'],
 ];
+
+/** Words that bound a rate ("over 90%", "within 1.5 points") but not a count ("over 2 steps", "up to 15 bins"). */
+const RATE_INEQUALITY_BEFORE: [RegExp, InequalityOp][] = [
+  [/\bover\s*$/i, '>'],
+  [/\b(?:within|up to)\s*$/i, '<='],
+];
+
+function isRate(n: CardNumber): boolean {
+  return n.percent || (!Number.isInteger(n.value) && Math.abs(n.value) < 1);
+}
 
 const DROP_VERBS = /\b(dropped|drop|removed|excluded|exclude|discarded|omitted|left out|not used|never used|removes|drops|excludes)\b/i;
 const KEEP_VERBS = /\b(one-hot|encoded|used as|uses|features?|inputs?|columns?|labels?|classes|includes?|consists? of|selected)\b/i;
@@ -158,7 +168,8 @@ function groupNumbers(s: string, nums: NumberToken[], taken: [number, number][],
     const ratio = /^:\s*1\b/.exec(s.slice(a.end));
     const end = ratio ? a.end + ratio[0].length : a.end;
     if (ratio && next && next.index < end) i++;
-    const op = INEQUALITY_BEFORE.find(([re]) => re.test(s.slice(Math.max(0, a.index - 24), a.index)));
+    const lead = s.slice(Math.max(0, a.index - 24), a.index);
+    const op = INEQUALITY_BEFORE.find(([re]) => re.test(lead)) ?? (isRate(a.number) ? RATE_INEQUALITY_BEFORE.find(([re]) => re.test(lead)) : undefined);
     if (op) atoms.push(makeAtom(s, a.index, end, { type: 'inequality', op: op[1], bound: a.number }, tableKey));
     else atoms.push(makeAtom(s, a.index, end, { type: 'number', number: a.number }, tableKey));
     i++;

@@ -4,7 +4,17 @@ import type { Fact, FactFlag, FactValue } from './fact.js';
 import { PythonFactSink, type PythonFactOptions } from './pythonFactSink.js';
 import { literalValue, namedChildren, decodePythonString, type LiteralResult } from './pythonLiterals.js';
 import { cliFlagKey, dottedName, lastSegment, receiverKey, subscriptStringKey, targetName } from './pythonNames.js';
-import { POSITIONAL_IGNORED_CALLEES, PYTHON_RULES, RULE_TRIGGERS, type PythonRuleName } from './pythonRules.js';
+import {
+  CALL_RULE_MARKS,
+  COMBINED_MARKS,
+  DATACLASS_DECORATOR_REGEX,
+  FIELD_MODEL_BASE_REGEX,
+  LITERAL_KIND_SET,
+  POSITIONAL_IGNORED_CALLEES,
+  PYTHON_COMBINED_RULE,
+  RULE_TRIGGERS,
+  type PythonRuleName,
+} from './pythonRules.js';
 
 export type { PythonFactOptions, PositionMap } from './pythonFactSink.js';
 
@@ -32,19 +42,98 @@ export function extractPythonFactsWith(relPath: string, text: string, options: P
     throw new Error(`${relPath}: could not parse as Python: ${e instanceof Error ? e.message : String(e)}`);
   }
   const sink = new PythonFactSink(relPath, source, options);
+  const matches = matchRules(root);
   for (const [name, handler] of HANDLERS) {
     if (sink.full) break;
     const triggers = RULE_TRIGGERS[name];
     if (triggers && !triggers.some((t) => source.includes(t))) continue;
-    for (const node of root.findAll(PYTHON_RULES[name])) {
-      handler(sink, node);
+    for (const m of matches[name]) {
+      handler(sink, m.node, m.context);
       if (sink.full) break;
     }
   }
   return sink.facts.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-type Handler = (sink: PythonFactSink, node: SgNode) => void;
+/** A node a rule selected, with the ancestor its handler needs when the rule binds one. */
+interface RuleMatch {
+  node: SgNode;
+  context?: SgNode;
+}
+
+type RuleMatches = Record<PythonRuleName, RuleMatch[]>;
+
+const CALL_RULES = Object.entries(CALL_RULE_MARKS) as [keyof typeof CALL_RULE_MARKS, string][];
+
+/**
+ * What each rule of PYTHON_RULES selects, in document order, from one traversal with
+ * PYTHON_COMBINED_RULE (see there; the JS parts of two rules are done here).
+ */
+function matchRules(root: SgNode): RuleMatches {
+  const out: RuleMatches = {
+    assignment: [], classAttribute: [], dataclassLikeClass: [], parameterDefault: [], keywordArgument: [],
+    positionalCall: [], namedCall: [], importStatement: [], importFrom: [], argparseArgument: [],
+    argparseSetDefaults: [], clickOption: [], getWithDefault: [], dictionary: [], comparison: [], membershipCall: [],
+  };
+  const classes: RuleMatch[] = [];
+  for (const node of root.findAll(PYTHON_COMBINED_RULE)) {
+    switch (node.kind()) {
+      case 'assignment': {
+        const cls = node.getMatch(COMBINED_MARKS.classOfAttribute);
+        if (cls) out.classAttribute.push({ node, context: cls });
+        else out.assignment.push({ node });
+        break;
+      }
+      case 'class_definition':
+        classes.push({ node, context: node.getMatch(COMBINED_MARKS.decoratedClass) ?? undefined });
+        break;
+      case 'default_parameter':
+      case 'typed_default_parameter':
+        out.parameterDefault.push({ node, context: node.getMatch(COMBINED_MARKS.functionOfParameter) ?? undefined });
+        break;
+      case 'keyword_argument':
+        out.keywordArgument.push({ node, context: node.getMatch(COMBINED_MARKS.callOfKeyword) ?? undefined });
+        break;
+      case 'call':
+        for (const [rule, mark] of CALL_RULES) {
+          if (node.getMatch(mark) && (rule !== 'getWithDefault' || getWithDefaultConstraints(node))) out[rule].push({ node });
+        }
+        break;
+      case 'import_statement':
+        out.importStatement.push({ node });
+        break;
+      case 'import_from_statement':
+        out.importFrom.push({ node });
+        break;
+      case 'dictionary':
+        out.dictionary.push({ node });
+        break;
+      case 'comparison_operator':
+        out.comparison.push({ node });
+        break;
+    }
+  }
+  // Only class-level assignments read which classes are dataclass-like.
+  if (out.classAttribute.length > 0) out.dataclassLikeClass = classes.filter(isDataclassLike);
+  return out;
+}
+
+/** pythonRules' DATACLASS_LIKE_CLASS: a dataclass-style decorator, or a pydantic/typing base class. */
+function isDataclassLike({ node, context: decorated }: RuleMatch): boolean {
+  if (decorated?.children().some((c) => c.kind() === 'decorator' && DATACLASS_DECORATOR_REGEX.test(c.text()))) return true;
+  const bases = node.field('superclasses');
+  return bases !== null && FIELD_MODEL_BASE_REGEX.test(bases.text());
+}
+
+/** getWithDefault's constraints: a string key and a literal-looking default. */
+function getWithDefaultConstraints(node: SgNode): boolean {
+  const key = node.getMatch('KEY');
+  const fallback = node.getMatch('DEFAULT');
+  return key !== null && fallback !== null && key.kind() === 'string' && LITERAL_KIND_SET.has(String(fallback.kind()));
+}
+
+/** `context`: the ancestor the rule bound (see RuleMatch), for the handlers that need one. */
+type Handler = (sink: PythonFactSink, node: SgNode, context?: SgNode) => void;
 
 const UNPACK_TARGETS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern']);
 const UNPACK_VALUES = new Set(['expression_list', 'tuple', 'list']);
@@ -124,22 +213,19 @@ const onDataclassLikeClass: Handler = (sink, node) => {
 };
 
 /** Field defaults (form `default`) in dataclass-like classes, plain class attributes otherwise. */
-const onClassAttribute: Handler = (sink, node) => {
-  const statement = node.parent();
-  const cls = statement?.parent()?.parent();
-  const name = cls?.kind() === 'class_definition' ? cls.field('name')?.text() : undefined;
+const onClassAttribute: Handler = (sink, node, cls) => {
+  const name = cls?.field('name')?.text();
   if (!cls || !name) return;
   assignmentFacts(sink, node, sink.fieldClasses.has(cls.id()) ? 'default' : 'assignment', name);
 };
 
 /** `def __init__(self, dropout=0.5)` in class SmallCNN → `SmallCNN.dropout`; a function → `fn.param`. */
-const onParameterDefault: Handler = (sink, node) => {
+const onParameterDefault: Handler = (sink, node, fn) => {
   const name = node.field('name');
   const valueNode = node.field('value');
   if (!name || !valueNode || name.kind() !== 'identifier') return;
   const v = literalValue(valueNode);
   if (!isLiteral(v)) return;
-  const fn = node.parent()?.parent();
   const fnName = fn?.field('name')?.text();
   if (!fn || !fnName) return;
   let owner = fnName;
@@ -151,13 +237,12 @@ const onParameterDefault: Handler = (sink, node) => {
   sink.add(valueNode, { rawKey: name.text(), path: `${owner}.${name.text()}`, value: v, form: 'default', flags: ['signature'] });
 };
 
-const onKeywordArgument: Handler = (sink, node) => {
+const onKeywordArgument: Handler = (sink, node, call) => {
   const name = node.field('name')?.text();
   const valueNode = node.field('value');
   if (!name || !valueNode) return;
   const v = literalValue(valueNode);
   if (!isLiteral(v)) return;
-  const call = node.parent()?.parent();
   const fn = call?.field('function');
   const callee = fn ? dottedName(fn) : undefined;
   sink.add(valueNode, { rawKey: name, path: callee ? `${callee}.${name}` : name, value: v, form: 'keyword', call: callee });

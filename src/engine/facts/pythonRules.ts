@@ -52,6 +52,17 @@ const CLI_DECLARATION_CALL: Rule = {
   ],
 };
 
+/** A call with at least one literal-looking positional argument (positionalCall without the CLI test). */
+const LITERAL_POSITIONAL_ARGUMENT: Rule = { has: { field: 'arguments', kind: 'argument_list', has: literalish } };
+
+/** A CamelCase callee or any dotted call (namedCall without the CLI test). */
+const NAMED_CALLEE: Rule = {
+  // Calling one's own submodules (`self.fc1(x)`) or `super()` says nothing about the model's parts.
+  // (In `all`, so spreading this next to a `not:` key keeps both.)
+  all: [{ not: { has: { field: 'function', any: [{ pattern: 'self.$M' }, { pattern: 'super().$M' }] } } }],
+  has: { field: 'function', any: [{ kind: 'attribute' }, { kind: 'identifier', regex: '^_*[A-Z]' }] },
+};
+
 function config(rule: Rule): NapiConfig {
   return { rule };
 }
@@ -74,21 +85,9 @@ export const PYTHON_RULES = {
     inside: { kind: 'argument_list', inside: { kind: 'call', not: CLI_DECLARATION_CALL } },
   }),
   /** Calls with at least one literal-looking positional argument. */
-  positionalCall: config({
-    kind: 'call',
-    not: CLI_DECLARATION_CALL,
-    has: { field: 'arguments', kind: 'argument_list', has: literalish },
-  }),
+  positionalCall: config({ kind: 'call', not: CLI_DECLARATION_CALL, ...LITERAL_POSITIONAL_ARGUMENT }),
   /** Constructors and API calls: a CamelCase callee or any dotted call. */
-  namedCall: config({
-    kind: 'call',
-    all: [
-      { not: CLI_DECLARATION_CALL },
-      // Calling one's own submodules (`self.fc1(x)`) or `super()` says nothing about the model's parts.
-      { not: { has: { field: 'function', any: [{ pattern: 'self.$M' }, { pattern: 'super().$M' }] } } },
-    ],
-    has: { field: 'function', any: [{ kind: 'attribute' }, { kind: 'identifier', regex: '^_*[A-Z]' }] },
-  }),
+  namedCall: config({ kind: 'call', not: CLI_DECLARATION_CALL, ...NAMED_CALLEE }),
   importStatement: config({ kind: 'import_statement' }),
   importFrom: config({ kind: 'import_from_statement' }),
   argparseArgument: config({ pattern: '$P.add_argument($$$ARGS)' }),
@@ -164,12 +163,26 @@ export const CALL_RULE_MARKS = {
   namedCall: 'ON_NAMED',
 } as const satisfies Partial<Record<PythonRuleName, string>>;
 
-/** `rule` marked with `$MARK` when it matches; always matches a call, so it never filters. */
-function optionalMark(rule: Rule, mark: string): Rule {
-  return { any: [{ all: [rule, { pattern: `$${mark}` }] }, { kind: 'call' }] };
+function mark(name: string): Rule {
+  return { pattern: `$${name}` };
 }
 
-const callRules = Object.keys(CALL_RULE_MARKS) as (keyof typeof CALL_RULE_MARKS)[];
+/** `rule` marked with `$MARK` when it matches; always matches a call, so it never filters. */
+function optionalMark(rule: Rule, name: string): Rule {
+  return { any: [{ all: [rule, mark(name)] }, { kind: 'call' }] };
+}
+
+/**
+ * The call rules that may overlap (a call can be positional, named and a `.get` at once), as
+ * evaluated on calls that are no CLI declaration: the CLI test, common to positionalCall and
+ * namedCall, is done once for all. getWithDefault and membershipCall never match a CLI declaration.
+ */
+const OTHER_CALL_RULES: [Rule, string][] = [
+  [PYTHON_RULES.getWithDefault.rule, CALL_RULE_MARKS.getWithDefault],
+  [PYTHON_RULES.membershipCall.rule, CALL_RULE_MARKS.membershipCall],
+  [LITERAL_POSITIONAL_ARGUMENT, CALL_RULE_MARKS.positionalCall],
+  [NAMED_CALLEE, CALL_RULE_MARKS.namedCall],
+];
 
 /**
  * All of PYTHON_RULES as one rule, so a file costs one rule compilation and one tree traversal
@@ -201,11 +214,16 @@ export const PYTHON_COMBINED_RULE: NapiConfig = {
         kind: 'keyword_argument',
         inside: { kind: 'argument_list', inside: { kind: 'call', not: CLI_DECLARATION_CALL, pattern: `$${COMBINED_MARKS.callOfKeyword}` } },
       },
+      // CLI declarations exclude the other call rules (and each other), so a plain mark is enough.
+      { all: [PYTHON_RULES.argparseArgument.rule, mark(CALL_RULE_MARKS.argparseArgument)] },
+      { all: [PYTHON_RULES.argparseSetDefaults.rule, mark(CALL_RULE_MARKS.argparseSetDefaults)] },
+      { all: [PYTHON_RULES.clickOption.rule, mark(CALL_RULE_MARKS.clickOption)] },
       {
         kind: 'call',
+        not: CLI_DECLARATION_CALL,
         all: [
-          { any: callRules.map((name) => PYTHON_RULES[name].rule) },
-          ...callRules.map((name) => optionalMark(PYTHON_RULES[name].rule, CALL_RULE_MARKS[name])),
+          { any: OTHER_CALL_RULES.map(([rule]) => rule) },
+          ...OTHER_CALL_RULES.map(([rule, marked]) => optionalMark(rule, marked)),
         ],
       },
       PYTHON_RULES.importStatement.rule,

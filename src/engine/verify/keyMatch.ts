@@ -43,7 +43,14 @@ export function keysInTokens(tokens: string[], side: 'card' | 'code'): string[] 
  */
 export function keysOfCodeName(name: string): string[] {
   const tokens = contentTokens(name);
-  return keyMatches(tokens, 'code').filter((m) => m.at + (m.len ?? 1) === tokens.length).map((m) => m.key);
+  const found: string[] = [];
+  // Phrases are longest first, so the most specific suffix wins ("accumulation steps" over "steps").
+  for (const p of CODE_PHRASES) {
+    if (p.tokens.length > tokens.length) continue;
+    const at = tokens.length - p.tokens.length;
+    if (p.tokens.every((t, k) => tokens[at + k] === t) && !found.includes(p.key)) found.push(p.key);
+  }
+  return found;
 }
 
 /**

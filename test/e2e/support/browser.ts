@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -23,6 +24,12 @@ export async function launchBrowser(tooling: E2eTooling, env: NodeJS.ProcessEnv,
       '--disable-sync',
     ],
   });
-  context.on('close', () => rmSync(profile, { recursive: true, force: true }));
+  // Chromium's helpers may still be writing the cache when the context closes: remove the profile
+  // with retries, and never let a leftover temp folder fail a run that passed.
+  context.on('close', () => {
+    rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }).catch((e: unknown) => {
+      console.warn(`could not remove the Chromium profile ${profile}: ${String(e)}`);
+    });
+  });
   return context;
 }

@@ -139,5 +139,9 @@ export async function startCodeServer(
 }
 
 export function removeRunDir(runDir: string): void {
-  rmSync(runDir, { recursive: true, force: true });
+  try {
+    rmSync(runDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (e) {
+    console.warn(`could not remove ${runDir}: ${String(e)}`);
+  }
 }
