@@ -16,6 +16,8 @@ export interface Atom {
   /** For numbers: the words before and after the value, kept apart to rank keys by nearness. */
   keyBefore?: string;
   keyAfter?: string;
+  /** Where the value itself starts (after its key words). */
+  valueStart?: number;
   /** One factor of a product spelled out in the card ("16 per GPU × 4 steps × 8 GPUs"). */
   factor?: boolean;
   value: ClaimValue;
@@ -201,7 +203,7 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   // A span starts at its key words, not at a linking word ("at a learning rate of" → "learning rate of").
   const linking = /^(?:(?:at|with|a|an|the|of|to|and|or|by|on|in|for)\s+)+/i.exec(s.slice(start, valueStart));
   if (linking) start += linking[0].length;
-  return { start, end: valueEnd, keyText, keyBefore: before, keyAfter: afterWords, value };
+  return { start, end: valueEnd, valueStart, keyText, keyBefore: before, keyAfter: afterWords, value };
 }
 
 interface IdentifierList { start: number; end: number; ids: string[]; action: 'dropped' | 'kept' }

@@ -86,7 +86,9 @@ function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: 
   const found = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
   // "80GB" is a memory size whatever the words around it name ("GPUs were ... 80GB").
   const unit = atom.value.type === 'number' ? toBaseUnit(atom.value.number).unit : undefined;
-  const keys = found.filter((k) => keyTakesUnit(k, unit));
+  // "differs from the observed rate by at most 1.5 points": the number is the difference.
+  const byDifference = /\b(differ|deviat|gap|off)\w*\b/i.test(sentence) && /\bby\s+(?:(?:at most|at least|up to|about|roughly|only|less than|more than|no more than)\s+)?$/i.test(sentence.slice(0, atom.valueStart ?? atom.start));
+  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit));
   return {
     id,
     text: sentence.slice(atom.start, atom.end),

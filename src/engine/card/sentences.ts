@@ -9,6 +9,27 @@ export interface Sentence {
  * an upper-case letter, digit or bracket, so "2e-5", "e.g. the", "v2.1" and "0.5" stay whole.
  */
 export function splitSentences(text: string): Sentence[] {
+  return splitAtPeriods(text).flatMap(splitAtSemicolons);
+}
+
+/** Independent clauses joined by a semicolon state separate facts ("x is one-hot encoded; y is imputed"). */
+function splitAtSemicolons(sentence: Sentence): Sentence[] {
+  const parts: Sentence[] = [];
+  let start = 0;
+  for (const m of sentence.text.matchAll(/;\s+/g)) {
+    const end = m.index ?? 0;
+    const left = sentence.text.slice(start, end);
+    if (left.trim().split(/\s+/).length >= 3 && sentence.text.slice(end).trim().split(/\s+/).length >= 4) {
+      parts.push({ text: left.trim(), start: sentence.start + start + (left.length - left.trimStart().length) });
+      start = end + m[0].length;
+    }
+  }
+  const rest = sentence.text.slice(start);
+  parts.push({ text: rest.trim(), start: sentence.start + start + (rest.length - rest.trimStart().length) });
+  return parts.filter((p) => p.text.length > 0);
+}
+
+function splitAtPeriods(text: string): Sentence[] {
   const out: Sentence[] = [];
   const boundary = /([.!?])\s+(?=[A-Z0-9(\["'“])/g;
   let start = 0;

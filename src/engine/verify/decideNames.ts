@@ -2,7 +2,7 @@ import type { Claim } from '../card/claim.js';
 import type { FactIndex, IndexedFact } from './factIndex.js';
 import { type AtomDecision, unverified, where } from './decision.js';
 import { FAMILY_VOCABULARY, type FamilyEntry } from './familyVocabulary.js';
-import { contextScore, rankFacts } from './evidenceRank.js';
+import { fileScore, lineScore, nameScore, rankFacts } from './evidenceRank.js';
 import { compact, contentTokens } from './tokens.js';
 
 function codeMatches(entry: FamilyEntry, name: string): boolean {
@@ -41,7 +41,10 @@ function formRank(f: IndexedFact): number {
 
 /** Closest to the claim's words first (the PD notebook for a PD claim); among equals, calls first. */
 function rankFamilyEvidence(claim: Claim, facts: IndexedFact[]): IndexedFact[] {
-  return [...facts].sort((a, b) => contextScore(claim, b) - contextScore(claim, a) || formRank(a) - formRank(b)
+  // The file the claim is about first (the PD notebook for the PD model), then the constructor call
+  // that runs before an import line naming several classes.
+  return [...facts].sort((a, b) => fileScore(claim, b) - fileScore(claim, a) || formRank(a) - formRank(b)
+    || nameScore(claim, b) - nameScore(claim, a) || lineScore(claim, b) - lineScore(claim, a)
     || a.fact.file.localeCompare(b.fact.file) || a.fact.line - b.fact.line);
 }
 
@@ -172,6 +175,8 @@ function computeIdentityTokens(f: IndexedFact): string[] {
     if (typeof fact.value === 'string' && fact.value.length <= 40) parts.push(fact.rawKey, fact.value);
     else if (fact.value === true) parts.push(fact.rawKey);
     else return [];
+    // SimpleImputer(strategy="median") says "median-imputed" with its callee's words too.
+    if (fact.form === 'keyword' && fact.call) parts.push(fact.call.split('.').pop() ?? '');
   } else return [];
   return [...new Set(contentTokens(parts.join(' ')).filter((t) => t.length > 1))];
 }

@@ -4,9 +4,28 @@ import { contentTokens } from './tokens.js';
 
 /** How many of the claim's words a fact's names, file and line share: ranks evidence and breaks ties. */
 export function contextScore(claim: Claim, f: IndexedFact): number {
+  return nameScore(claim, f) + lineScore(claim, f);
+}
+
+/** Claim words in the fact's own names: its key path, callee and file. */
+export function nameScore(claim: Claim, f: IndexedFact): number {
   const words = claimWords(claim);
   let score = 0;
   for (const t of f.tokens) if (words.has(t)) score += 1;
+  return score;
+}
+
+/** Claim words in the name of the fact's file ("pd" in 02_pd_scorecard.ipynb). */
+export function fileScore(claim: Claim, f: IndexedFact): number {
+  const words = claimWords(claim);
+  const base = (f.fact.file.split('/').pop() ?? f.fact.file).replace(/\.[a-z0-9]+$/i, '');
+  return contentTokens(base).filter((t) => words.has(t)).length;
+}
+
+/** Claim words anywhere on the fact's line (comments, neighbours): a weaker hint. */
+export function lineScore(claim: Claim, f: IndexedFact): number {
+  const words = claimWords(claim);
+  let score = 0;
   for (const t of f.snippetTokens) if (words.has(t)) score += 0.25;
   return score;
 }

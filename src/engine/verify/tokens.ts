@@ -56,6 +56,8 @@ export function stem(w: string): string {
   else if (s.endsWith('s') && !s.endsWith('ss') && !s.endsWith('us') && !s.endsWith('is')) s = s.slice(0, -1);
   if (s.endsWith('ing') && s.length > 5) s = s.slice(0, -3);
   else if (s.endsWith('ed') && s.length > 4) s = s.slice(0, -2);
+  // "imputer" and "imputed", "encoder" and "encoded" meet on the stem.
+  else if (s.endsWith('er') && s.length > 5) s = s.slice(0, -2);
   // "dropped" and "drop", "issued" and "issue" meet on "drop" and "issu".
   if (/([bdfgmnprt])\1$/.test(s)) s = s.slice(0, -1);
   if (s.endsWith('e') && s.length > 4) s = s.slice(0, -1);
