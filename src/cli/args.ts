@@ -18,6 +18,8 @@ Options:
       --max-file-size N    skip workspace files larger than N bytes; 500KB, 2MB... (default: 2MB)
       --include GLOB       also read files matching GLOB (repeatable)
       --exclude GLOB       skip files matching GLOB (repeatable)
+      --card-text          with --format text: first print the card as CardCheck reads it,
+                           numbered (for .docx, the extracted text report ranges refer to)
   -q, --quiet              no progress bar and no warnings on standard error
   -h, --help               show this help
   -V, --version            show the version
@@ -42,6 +44,7 @@ export interface VerifyCommand {
   include: string[];
   exclude: string[];
   quiet: boolean;
+  cardText: boolean;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | VerifyCommand;
@@ -83,6 +86,7 @@ const VerifyFlagsSchema = z.object({
   include: z.array(z.string().min(1, '--include needs a glob')).default([]),
   exclude: z.array(z.string().min(1, '--exclude needs a glob')).default([]),
   quiet: z.boolean().default(false),
+  'card-text': z.boolean().default(false),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
 });
@@ -118,6 +122,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     include: f.include,
     exclude: f.exclude,
     quiet: f.quiet,
+    cardText: f['card-text'],
   };
   if (f.workspace !== undefined) cmd.workspace = f.workspace;
   if (f.out !== undefined) cmd.out = f.out;
@@ -139,6 +144,7 @@ function runParseArgs(argv: readonly string[]) {
       include: { type: 'string', multiple: true },
       exclude: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
+      'card-text': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
     },

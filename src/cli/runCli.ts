@@ -3,6 +3,7 @@ import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { runPipeline, type PipelineSink } from '../engine/pipeline.js';
 import { CardLoadError } from '../engine/card/cardLoadError.js';
+import { loadCard } from '../engine/card/loadCard.js';
 import { createReportWriter, type ReportWriter } from '../engine/report/reportBuilder.js';
 import type { EngineOptionsInput } from '../engine/options.js';
 import { parseCliArgs, USAGE, UsageError, type VerifyCommand } from './args.js';
@@ -136,6 +137,7 @@ async function verify(cmd: VerifyCommand, io: CliIo): Promise<ExitCodeValue> {
 
   const reportFile = cmd.out !== undefined ? await ReportFile.open(io.cwd, resolve(io.cwd, cmd.out)) : undefined;
   const out: NodeJS.WritableStream = reportFile?.stream ?? io.stdout;
+  if (cmd.cardText && cmd.format === 'text') await writeCardText(cardAbs, shown(io.cwd, cardAbs), out);
   const wsRel = relative(io.cwd, workspaceAbs);
   const workspaceUnderCwd = !wsRel.startsWith('..') && !isAbsolute(wsRel);
   const writer: ReportWriter = createReportWriter(cmd.format, out, {
@@ -240,4 +242,18 @@ function describeFailure(err: unknown, cwd: string, aborted: boolean): Failure {
   if (err instanceof InputError) return { code: ExitCode.Usage, message: err.problem, path: err.path, line: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { code: ExitCode.Internal, message, line: `internal error: ${message}` };
+}
+
+/** The card as the engine reads it, numbered: report ranges of a .docx refer to these lines. */
+async function writeCardText(cardAbs: string, display: string, out: NodeJS.WritableStream): Promise<void> {
+  let doc;
+  try {
+    doc = await loadCard(cardAbs);
+  } catch {
+    return; // the verification itself reports the card's problem
+  }
+  const width = String(doc.lines.length).length;
+  out.write(`${display} as read (${doc.format}):\n`);
+  doc.lines.forEach((line, i) => out.write(`${String(i + 1).padStart(width)}  ${line}\n`));
+  out.write('\n');
 }

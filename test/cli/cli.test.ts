@@ -336,3 +336,16 @@ describe('verify', () => {
     expect(events.at(-1)).toEqual({ type: 'error', message: 'interrupted' });
   });
 });
+
+describe('--card-text', () => {
+  it('prints the card as read, numbered, before the text report', async () => {
+    const dir = workspace();
+    const r = await run(['verify', join(dir, 'card.md'), '--card-text', '--fail-on', 'never'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('card.md as read (markdown):');
+    expect(lines).toContain('5  We train with a learning rate of 3e-4.');
+    // The report follows and refers to the same line numbers.
+    expect(r.stdout).toMatch(/card\.md:9:1 .*10 epochs/);
+  });
+});
