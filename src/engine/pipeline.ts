@@ -10,6 +10,7 @@ import { extractFacts } from './facts/extractFacts.js';
 import { FactIndex } from './verify/factIndex.js';
 import { verifyUnit } from './verify/verifyUnit.js';
 import type { CardContext } from './verify/decideAtom.js';
+import type { ClaimUnit } from './card/extractClaims.js';
 import { splitWords } from './verify/tokens.js';
 import { extractShellFacts } from './facts/shellFacts.js';
 import type { CardDocument } from './card/cardDocument.js';
@@ -20,6 +21,10 @@ export interface VerifyJob {
   /** Unsaved editor contents of the card, if any; otherwise the file is read. */
   cardText?: string;
   options?: EngineOptionsInput;
+  /** Key of the LLM endpoint (options.llm); kept out of options so it is never serialised with them. */
+  llmApiKey?: string;
+  /** False in an untrusted workspace: the LLM pass is then refused whatever the options say. Default true. */
+  workspaceTrusted?: boolean;
 }
 
 /** Where a run's results go, claim by claim. `claim` may return a promise to apply back-pressure. */
@@ -92,13 +97,24 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   signal?.throwIfAborted();
 
   const context = cardContext(doc, index);
+  // Loaded only when asked for: the model client and the sandbox cost nothing otherwise.
+  const llm = opts.llm?.enabled
+    ? await (await import('./llm/llmPass.js')).openLlmPass({
+      options: opts.llm, apiKey: job.llmApiKey, workspaceTrusted: job.workspaceTrusted ?? true,
+      root, cardAbs, cardLines: doc.lines, maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude,
+      index, context, warn: (message) => sink.warning({ path: card.path, message }), signal,
+    })
+    : undefined;
   progress.phase = 'verify';
   sink.progress({ ...progress });
   const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
   let claims = 0;
-  for (const unit of units) {
+  const decide = (unit: ClaimUnit): ClaimResult[] => verifyUnit(unit, index, context);
+  // The LLM pass refines unverified claims a few units ahead but hands them back in card order.
+  const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units, decide) : eachUnit(units, decide);
+  for await (const results of decided) {
     signal?.throwIfAborted();
-    for (const result of verifyUnit(unit, index, context)) {
+    for (const result of results) {
       claims++;
       if (result.verdict === 'not-checkable') summary.notCheckable++;
       else summary[result.verdict]++;
@@ -110,7 +126,12 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   progress.phase = 'done';
   sink.progress({ ...progress });
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length, claims, durationMs: Date.now() - started };
+  if (llm) stats.llm = llm.stats();
   return { card, summary, stats };
+}
+
+function* eachUnit(units: readonly ClaimUnit[], decide: (unit: ClaimUnit) => ClaimResult[]): Generator<ClaimResult[]> {
+  for (const unit of units) yield decide(unit);
 }
 
 /** Config names the card uses as words: "the base configuration" names configs/base.yaml. */

@@ -194,7 +194,8 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   const before = s.slice(keyStart, valueStart);
   // The words after a value name it only up to the next clause: "a loss of 1.88 and therefore worse samples".
   const afterMatch = /^[^.;,:()[\]0-9]*?(?=\s+(?:and|but|while|whereas|which|so|because|therefore)\b|[.;,:()[\]0-9]|$)/.exec(s.slice(valueEnd));
-  const unit = value.type === 'number' && value.number.unit ? `${value.number.unit} ` : '';
+  // The unit as the card wrote it ("days", "kHz"): its words may name the key ("90 days past due").
+  const unit = value.type === 'number' && value.number.unit ? `${value.number.raw.replace(/^[^A-Za-z%µ]*/, '')} ` : '';
   const afterWords = unit + (afterMatch ? afterMatch[0] : '').trim().split(/\s+/).slice(0, 5).join(' ');
   const keyText = [tableKey ?? '', before, afterWords].filter((x) => x.trim() !== '').join(' | ');
   // The span starts at the key when the key sits right before the value ("β2 = 0.999").

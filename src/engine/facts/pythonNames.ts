@@ -1,8 +1,31 @@
 import type { SgNode } from '@ast-grep/napi';
-import { decodePythonString, namedChildren } from './pythonLiterals.js';
+import { decodePythonString, mayInterpolate, namedChildren } from './pythonLiterals.js';
 
 /** Names longer than this are expressions, not names worth keying on. */
 const MAX_NAME = 120;
+/** How deep the name walkers go; a longer chain is cut (see dottedNameInner / targetPath). */
+const MAX_DEPTH = 16;
+
+const PLAIN_DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+/** Words that parse as something other than an identifier (or might, in Python 2 or as soft keywords). */
+const NOT_PLAIN_NAMES = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del',
+  'elif', 'else', 'except', 'exec', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda',
+  'nonlocal', 'not', 'or', 'pass', 'print', 'raise', 'return', 'try', 'while', 'with', 'yield', 'match', 'case', 'type', '_',
+]);
+
+/**
+ * The text of an `attribute` node that is a plain chain of identifiers (`torch.nn.Linear`) short
+ * enough for the walkers at `depth`: both walkers give exactly this text for such a chain, so one
+ * text() replaces two field(), a kind() and a text() per segment. `undefined` when not plain.
+ */
+function plainChain(node: SgNode, depth: number): string | undefined {
+  const text = node.text();
+  if (!PLAIN_DOTTED.test(text)) return undefined;
+  const segments = text.split('.');
+  if (depth + segments.length - 1 > MAX_DEPTH || segments.some((s) => NOT_PLAIN_NAMES.has(s))) return undefined;
+  return text;
+}
 
 /**
  * The dotted name of an expression used as a callee or target: `torch.optim.AdamW`,
@@ -16,11 +39,13 @@ export function dottedName(node: SgNode): string | undefined {
 }
 
 function dottedNameInner(node: SgNode, depth: number): string | undefined {
-  if (depth > 16) return undefined;
+  if (depth > MAX_DEPTH) return undefined;
   switch (node.kind()) {
     case 'identifier':
       return node.text();
     case 'attribute': {
+      const plain = plainChain(node, depth);
+      if (plain !== undefined) return plain;
       const obj = node.field('object');
       const attr = node.field('attribute');
       if (!obj || !attr) return undefined;
@@ -55,8 +80,9 @@ export function subscriptStringKey(node: SgNode): string | undefined {
   if (node.kind() !== 'subscript') return undefined;
   const subs = node.fieldChildren('subscript').filter((c) => c.kind() !== 'comment');
   if (subs.length !== 1 || subs[0].kind() !== 'string') return undefined;
-  if (subs[0].children().some((c) => c.kind() === 'interpolation')) return undefined;
-  return decodePythonString(subs[0].text());
+  const text = subs[0].text();
+  if (mayInterpolate(text) && subs[0].children().some((c) => c.kind() === 'interpolation')) return undefined;
+  return decodePythonString(text);
 }
 
 /** Integer subscripts appear as keys too (`id2label[0] = 'World'`). */
@@ -87,11 +113,13 @@ export function targetName(node: SgNode): TargetName | undefined {
 }
 
 function targetPath(node: SgNode, depth: number): string | undefined {
-  if (depth > 16) return undefined;
+  if (depth > MAX_DEPTH) return undefined;
   switch (node.kind()) {
     case 'identifier':
       return node.text();
     case 'attribute': {
+      const plain = plainChain(node, depth);
+      if (plain !== undefined) return plain;
       const obj = node.field('object');
       const attr = node.field('attribute');
       if (!obj || !attr) return undefined;

@@ -7,7 +7,8 @@ import type { Observation } from './sandboxTools.js';
 
 /**
  * Model answers kept by (claim, the facts it saw, model). The key covers the claim, the facts put
- * in its prompt, the model and endpoint and the prompt version; the entry keeps a hash of every
+ * in its prompt, the model name and the prompt version (not the endpoint: the same model served
+ * elsewhere answers alike); the entry keeps a hash of every
  * tool answer the model's programs saw, and a hit counts only when replaying those tool calls
  * gives the same data (the workspace did not change under the answer). The engine re-checks the
  * citations of a cached answer like a fresh one.
@@ -32,7 +33,7 @@ export class AnswerCache {
 
   constructor(private readonly dir?: string, private readonly onDiskError?: (message: string) => void) {}
 
-  static key(parts: { model: string; baseUrl: string; claim: unknown; facts: unknown }): string {
+  static key(parts: { model: string; claim: unknown; facts: unknown }): string {
     return createHash('sha256').update(JSON.stringify({ v: PROMPT_VERSION, ...parts })).digest('hex');
   }
 

@@ -94,7 +94,8 @@ export function llmOptionsFromCli(flags: LlmCliFlags, env: Record<string, string
   const options: LlmOptionsInput = { enabled: true };
   const baseUrl = flags['llm-base-url'] ?? env.OPENAI_BASE_URL;
   if (baseUrl !== undefined && baseUrl !== '') {
-    if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) throw new Error(`--llm-base-url must be an http(s) URL (got ${JSON.stringify(baseUrl)})`);
+    const source = flags['llm-base-url'] !== undefined ? '--llm-base-url' : 'OPENAI_BASE_URL';
+    if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) throw new Error(`${source} must be an http(s) URL (got ${JSON.stringify(baseUrl)})`);
     options.baseUrl = baseUrl;
   }
   const model = flags['llm-model'] ?? env.CARDCHECK_LLM_MODEL;

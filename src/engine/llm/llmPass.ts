@@ -180,7 +180,7 @@ export class LlmPass {
 
   private async answer(result: ClaimResult, unit: ClaimUnit, checks: CheckSpec[], related: FactSummary[]): Promise<{ answer?: Answer; failure?: string }> {
     const o = this.init.options;
-    const key = AnswerCache.key({ model: o.model, baseUrl: o.baseUrl, claim: { text: result.text, headings: unit.headings, checks }, facts: related });
+    const key = AnswerCache.key({ model: o.model, claim: { text: result.text, headings: unit.headings, checks }, facts: related });
     const cached = this.cache.get(key);
     if (cached && this.tools.replay(cached.observations)) {
       this.cacheHits++;

@@ -5,7 +5,7 @@ import { type AtomDecision, type EvidenceRef, showValue, unverified, where } fro
 import { effectiveFacts } from './effectiveValue.js';
 import { contextScore, rankFacts, claimWords } from './evidenceRank.js';
 import { compareInequality, numbersAgree, toBaseUnit, type CardNumber } from './numbers.js';
-import { isMetricKey, NARROWER_KEYS } from './keyVocabulary.js';
+import { DERIVED_KEYS, isMetricKey, NARROWER_KEYS } from './keyVocabulary.js';
 import { wordsOfKey } from './keyMatch.js';
 import { compact, contentTokens } from './tokens.js';
 import { namedTerms } from './decideNames.js';
@@ -33,6 +33,12 @@ export function candidateGroups(claim: Claim, index: FactIndex): { facts: Indexe
     if (facts.length > 0) groups.push({ facts, strong: true, key });
   }
   for (const key of claim.keys) {
+    const derived = DERIVED_KEYS[key];
+    if (derived && groups.every((g) => g.key !== key)) {
+      const facts = index.withKey(derived.from).filter((f) => numericValue(f) !== undefined && isMeasuredForm(f))
+        .map((f) => ({ ...f, fact: { ...f.fact, value: derived.convert(numericValue(f) as number), path: `${derived.name} of ${f.fact.path}` } }));
+      if (facts.length > 0) groups.push({ facts, strong: false, key: derived.from });
+    }
     for (const narrow of NARROWER_KEYS[key] ?? []) {
       const facts = index.withKey(narrow).filter((f) => numericValue(f) !== undefined && (!isMetricKey(narrow) || isMeasuredForm(f)));
       if (facts.length > 0) groups.push({ facts, strong: false, key: narrow });

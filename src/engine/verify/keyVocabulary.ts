@@ -68,6 +68,11 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'pdo', kind: 'hyperparameter', both: ['pdo', 'points double odds', 'points to double the odds', 'points double the odds'] },
   { key: 'base_score', kind: 'hyperparameter', both: ['base score', 'target score', 'anchor score', 'base points'] },
   { key: 'base_odds', kind: 'hyperparameter', both: ['base odds', 'odds', 'target odds'] },
+  { key: 'days_past_due', kind: 'data', unit: 's', both: ['days past due', 'dpd', 'days overdue', 'delinquency days'] },
+  { key: 'performance_window', kind: 'data', both: ['performance window', 'outcome window', 'performance period'] },
+  { key: 'observation_window', kind: 'data', both: ['observation window', 'observation period', 'lookback window'] },
+  { key: 'n_bins', kind: 'procedure', both: ['bins', 'n bins', 'num bins', 'max bins', 'number bins', 'binning bins'] },
+  { key: 'threshold', kind: 'procedure', both: ['cutoff', 'cut off', 'decision threshold', 'threshold', 'approval cutoff', 'score cutoff', 'cutoff score'] },
   { key: 'test_size', kind: 'data', both: ['test size', 'test split', 'holdout fraction', 'validation split', 'test fraction'] },
   { key: 'num_samples', kind: 'data', both: ['num samples', 'n samples', 'num rows', 'n rows', 'dataset size', 'num examples'], countNouns: ['rows', 'samples', 'examples', 'clients', 'customers', 'records', 'instances', 'loans'], code: ['rows'] },
   { key: 'num_features', kind: 'data', both: ['num features', 'n features', 'number features', 'feature count'], card: ['input features', 'features', 'predictors', 'input variables', 'explanatory variables'] },
@@ -98,6 +103,14 @@ export const KEY_VOCABULARY: KeyEntry[] = [
 export const NARROWER_KEYS: Record<string, string[]> = {
   loss: ['val_loss', 'test_loss', 'train_loss'],
   batch_size: ['micro_batch_size'],
+};
+
+/**
+ * Metrics a card may state that the code records as another: a Gini coefficient is 2·AUC − 1.
+ * They can support a claim (the conversion is exact), never contradict it.
+ */
+export const DERIVED_KEYS: Record<string, { from: string; convert: (v: number) => number; name: string }> = {
+  gini: { from: 'auc', convert: (auc) => 2 * auc - 1, name: '2·AUC − 1' },
 };
 
 /** Settings a card may state as one array but code sets element by element (Adam's betas). */

@@ -142,3 +142,18 @@ describe('what is not checked', () => {
     expect(run.claim('research only').verdict).toBe('not-checkable');
   });
 });
+
+describe('credit-risk cards', () => {
+  it('checks a default definition in days past due, a score cut-off and a Gini derived from the AUC', async () => {
+    const run = await runEngine({
+      'prep.py': "df['bad'] = (df['dpd'] >= 90).astype(int)\nAPPROVAL_CUTOFF = 540\n",
+      'reports/validation.log': 'oot auc 0.7350\n',
+      'card.md': '# PD model\n\nA default is 90 days past due or worse.\n\nApplicants below a cutoff score of 520 are declined.\n\nThe out-of-time Gini is 0.47.\n',
+    });
+    expect(run.claim('90 days past due').verdict).toBe('supported');
+    expect(run.claim('cutoff score of 520').verdict).toBe('contradicted');
+    const gini = run.claim('Gini is 0.47');
+    expect(gini.verdict).toBe('supported');
+    expect(gini.evidence[0].path).toBe('reports/validation.log');
+  });
+});
