@@ -7,17 +7,17 @@ import { ProgressBar, renderProgress } from '../../src/cli/progressBar.js';
 describe('parseCliArgs', () => {
   it('applies the defaults', () => {
     expect(parseCliArgs(['verify', 'card.md'])).toEqual({
-      kind: 'verify', card: 'card.md', format: 'text', failOn: 'contradicted', include: [], exclude: [], quiet: false,
+      kind: 'verify', card: 'card.md', format: 'text', failOn: 'contradicted', include: [], exclude: [], quiet: false, cardText: false,
     });
   });
 
   it('reads every option, long and short', () => {
     expect(parseCliArgs([
       'verify', 'docs/card.docx', '-w', 'ws', '-f', 'sarif', '-o', 'out.sarif', '--fail-on', 'unverified',
-      '--max-file-size', '500KB', '--include', 'data/*.csv', '--include', 'logs/**', '--exclude', 'vendor/**', '-q',
+      '--max-file-size', '500KB', '--include', 'data/*.csv', '--include', 'logs/**', '--exclude', 'vendor/**', '-q', '--card-text',
     ])).toEqual({
       kind: 'verify', card: 'docs/card.docx', workspace: 'ws', format: 'sarif', out: 'out.sarif', failOn: 'unverified',
-      maxFileBytes: 500 * 1024, include: ['data/*.csv', 'logs/**'], exclude: ['vendor/**'], quiet: true,
+      maxFileBytes: 500 * 1024, include: ['data/*.csv', 'logs/**'], exclude: ['vendor/**'], quiet: true, cardText: true,
     });
     expect(parseCliArgs(['verify', 'c.md', '--format=json', '--workspace=.'])).toMatchObject({ format: 'json', workspace: '.' });
   });
