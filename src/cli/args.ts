@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { FAIL_ON_LEVELS, type FailOn } from './exitCodes.js';
 import { REPORT_FORMATS, type ReportFormat } from '../engine/report/reportBuilder.js';
+import { LLM_CLI_PARSE_OPTIONS, LLM_CLI_USAGE, llmOptionsFromCli, type LlmCliFlags } from '../engine/llm/llmOptions.js';
 
 export const USAGE = `Usage: cardcheck verify CARD [options]
        cardcheck --help | --version
@@ -24,6 +25,7 @@ Options:
   -h, --help               show this help
   -V, --version            show the version
 
+${LLM_CLI_USAGE}
 Exit status: 0 done; 1 the --fail-on level was reached; 2 usage or input error;
 3 internal error; 130 interrupted.
 `;
@@ -45,6 +47,8 @@ export interface VerifyCommand {
   exclude: string[];
   quiet: boolean;
   cardText: boolean;
+  /** The LLM flags as given; turned into options (with OPENAI_API_KEY from the environment) by llmOptionsFromCli. */
+  llm?: LlmCliFlags;
 }
 
 export type CliCommand = { kind: 'help' } | { kind: 'version' } | VerifyCommand;
@@ -87,6 +91,12 @@ const VerifyFlagsSchema = z.object({
   exclude: z.array(z.string().min(1, '--exclude needs a glob')).default([]),
   quiet: z.boolean().default(false),
   'card-text': z.boolean().default(false),
+  llm: z.boolean().optional(),
+  'llm-base-url': z.string().optional(),
+  'llm-model': z.string().optional(),
+  'llm-max-requests': z.string().optional(),
+  'llm-cache': z.string().optional(),
+  'llm-stream': z.boolean().optional(),
   help: z.boolean().default(false),
   version: z.boolean().default(false),
 });
@@ -124,10 +134,27 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     quiet: f.quiet,
     cardText: f['card-text'],
   };
+  const llm = llmFlags(f);
+  if (llm) cmd.llm = llm;
   if (f.workspace !== undefined) cmd.workspace = f.workspace;
   if (f.out !== undefined) cmd.out = f.out;
   if (f['max-file-size'] !== undefined) cmd.maxFileBytes = f['max-file-size'];
   return cmd;
+}
+
+function llmFlags(f: LlmCliFlags): LlmCliFlags | undefined {
+  const flags: LlmCliFlags = {};
+  for (const k of ['llm', 'llm-base-url', 'llm-model', 'llm-max-requests', 'llm-cache', 'llm-stream'] as const) {
+    if (f[k] !== undefined) Object.assign(flags, { [k]: f[k] });
+  }
+  if (Object.keys(flags).length === 0) return undefined;
+  try {
+    // Flag shapes are checked here; the environment (OPENAI_*) is read when the run starts.
+    llmOptionsFromCli(flags, {});
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  return flags;
 }
 
 function runParseArgs(argv: readonly string[]) {
@@ -145,6 +172,7 @@ function runParseArgs(argv: readonly string[]) {
       exclude: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       'card-text': { type: 'boolean' },
+      ...LLM_CLI_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },
     },

@@ -6,6 +6,7 @@ import { CardLoadError } from '../engine/card/cardLoadError.js';
 import { loadCard } from '../engine/card/loadCard.js';
 import { createReportWriter, type ReportWriter } from '../engine/report/reportBuilder.js';
 import type { EngineOptionsInput } from '../engine/options.js';
+import { llmOptionsFromCli } from '../engine/llm/llmOptions.js';
 import { parseCliArgs, USAGE, UsageError, type VerifyCommand } from './args.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from './exitCodes.js';
 import { ProgressBar } from './progressBar.js';
@@ -131,6 +132,13 @@ class ReportFile {
 }
 
 async function verify(cmd: VerifyCommand, io: CliIo): Promise<ExitCodeValue> {
+  // The key stays out of `options` (which reports may echo); it travels beside them.
+  let llm: ReturnType<typeof llmOptionsFromCli>;
+  try {
+    llm = llmOptionsFromCli(cmd.llm ?? {}, io.env);
+  } catch (err) {
+    throw new InputError('environment', err instanceof Error ? err.message : String(err));
+  }
   const cardAbs = resolve(io.cwd, cmd.card);
   const workspaceAbs = resolve(io.cwd, cmd.workspace ?? dirname(cardAbs));
   await checkWorkspace(io.cwd, workspaceAbs);
@@ -193,9 +201,10 @@ async function verify(cmd: VerifyCommand, io: CliIo): Promise<ExitCodeValue> {
 
   const options: EngineOptionsInput = { include: cmd.include, exclude: cmd.exclude };
   if (cmd.maxFileBytes !== undefined) options.maxFileBytes = cmd.maxFileBytes;
+  if (llm.options) options.llm = llm.options;
 
   try {
-    const result = await runPipeline({ cardPath: cardAbs, workspaceRoot: workspaceAbs, options }, sink, abort.signal);
+    const result = await runPipeline({ cardPath: cardAbs, workspaceRoot: workspaceAbs, options, llmApiKey: llm.apiKey }, sink, abort.signal);
     if (!reportStarted) await writer.start(result.card);
     bar?.clear();
     await writer.end(result.summary, result.stats);

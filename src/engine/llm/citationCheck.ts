@@ -130,12 +130,12 @@ function compareValue(claim: Claim, finding: Finding, located: Located[]): Value
     case 'range': {
       const nums = located.flatMap((l) => codeNumbers(l.quote));
       const inside = nums.find((n) => inRange(n.value, v.lo, v.hi));
-      return inside ? { verdict: 'supported', codeValue: inside.raw, shown: inside.raw } : { reason: 'no cited number lies in the card\'s range' };
+      return inside ? supportedIfNamed(claim, located, inside.raw) : { reason: 'no cited number lies in the card\'s range' };
     }
     case 'list': {
       const nums = located.flatMap((l) => codeNumbers(l.quote));
       const all = v.items.every((item) => nums.some((n) => agrees(item, n.value, false)));
-      return all ? { verdict: 'supported', shown: nums.map((n) => n.raw).join(', ') } : { reason: 'the cited lines do not hold every number of the card\'s list' };
+      return all ? supportedIfNamed(claim, located, nums.map((n) => n.raw).join(', ')) : { reason: 'the cited lines do not hold every number of the card\'s list' };
     }
     case 'version': {
       if (!codeValue) return { reason: 'the model gave no version' };
@@ -184,14 +184,31 @@ function compareNumber(claim: Claim, located: Located[], codeValue: string | und
     if (!wanted) return { reason: `the model's value ${show(codeValue)} is not a number` };
     const found = inQuotes.find((n) => sameNumber(n.value, wanted.value));
     if (!found) return { reason: `the cited lines do not contain the value ${show(codeValue)}` };
-    if (holds(found.value, measured)) return { verdict: 'supported', codeValue: found.raw, shown: found.raw };
+    if (holds(found.value, measured)) return supportedIfNamed(claim, located, found.raw);
     // A different number contradicts only when it measures the same kind of thing, on a line naming the quantity.
     if (!comparable(card, found.value)) return { reason: `${found.raw} and the card's ${card.raw} measure different things` };
     if (!namesQuantity(claim, found.l.text)) return { reason: `${found.l.file.relPath}:${found.l.line} does not name the claim's quantity` };
     return { verdict: 'contradicted', codeValue: found.raw, shown: found.raw };
   }
   const agreeing = inQuotes.find((n) => holds(n.value, measured));
-  return agreeing ? { verdict: 'supported', codeValue: agreeing.raw, shown: agreeing.raw } : { reason: 'no cited number agrees with the card, and the model named no value' };
+  return agreeing ? supportedIfNamed(claim, located, agreeing.raw) : { reason: 'no cited number agrees with the card, and the model named no value' };
+}
+
+/**
+ * An equal number proves nothing alone (a 6 is everywhere): some cited line must also name what
+ * the claim is about, the value's own line or another ("def __init__(self, dim, heads)").
+ */
+function supportedIfNamed(claim: Claim, located: Located[], raw: string): ValueDecision | { reason: string } {
+  if (!located.some((l) => mentionsQuantity(claim, l.text))) return { reason: 'no cited line names what the claim is about; cite the line that sets or names it too' };
+  return { verdict: 'supported', codeValue: raw, shown: raw };
+}
+
+/** Looser than namesQuantity: a canonical key or any of the claim's key words. */
+function mentionsQuantity(claim: Claim, line: string): boolean {
+  const lineKeys = new Set(keysInText(line, 'code'));
+  if (claim.keys.some((k) => lineKeys.has(k))) return true;
+  const words = new Set(contentTokens(line));
+  return contentTokens(claim.keyText).some((w) => w.length > 2 && words.has(w));
 }
 
 /** The cited line names what the claim is about: one of its canonical keys, or else one of its words. */

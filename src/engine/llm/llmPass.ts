@@ -200,7 +200,9 @@ export class LlmPass {
     const card = cardValueOf(atom);
     const model = this.init.options.model;
     const explanation = c.verdict === 'supported'
-      ? `LLM pass (${model}): ${c.where} ${c.codeValue !== undefined ? `has ${c.codeValue}` : 'says so'}, as the card states; CardCheck found the quote on that line and the values agree.`
+      ? (c.codeValue !== undefined
+        ? `LLM pass (${model}): ${c.where} has ${c.codeValue}, as the card states; CardCheck found the quote on that line and the values agree.`
+        : `LLM pass (${model}): ${c.where} says what the card states; CardCheck found each quote on its line, naming what the claim names.`)
       : `LLM pass (${model}): card: ${card ?? atom.text}; ${c.where} has ${c.codeValue ?? 'another value'}. CardCheck found the quote on that line and the values differ.`;
     return { kind: 'decided', verdict: c.verdict, evidence: c.evidence, codeValue: c.codeValue, explanation, confidence: c.verdict === 'supported' ? 0.7 : 0.6 };
   }

@@ -204,7 +204,9 @@ export async function runStep(code: string, host: HostBridge, limits: StepLimits
     if (result.error) {
       const dumped: unknown = c.dump(result.error);
       result.error.dispose();
-      const error = hostFailure ?? describeGuestError(dumped, limits);
+      let error = hostFailure ?? describeGuestError(dumped, limits);
+      // A static import is a syntax error in a script; say what was meant.
+      if (error.kind === 'syntax' && /^\s*import\s*[\w{*]/m.test(code)) error = { kind: 'forbidden', message: IMPORT_MESSAGE };
       poisoned = error.kind === 'memory' || error.kind === 'timeout' || error.kind === 'stack' || error.kind === 'internal';
       return finish({ ok: false, error });
     }
@@ -255,6 +257,8 @@ export async function runStep(code: string, host: HostBridge, limits: StepLimits
   }
 }
 
+const IMPORT_MESSAGE = 'step error: modules cannot be imported in the sandbox; read the workspace only through listFiles, readLines, grep, astGrep and facts';
+
 function timeMessage(ms: number): string {
   return `step stopped: it ran past its time limit of ${ms} ms (an endless loop, or too much work for one step)`;
 }
@@ -275,9 +279,7 @@ export function describeGuestError(dumped: unknown, limits?: StepLimits): StepEr
   if (name === 'ReferenceError' && missing && FORBIDDEN_GLOBALS.includes(missing[1])) {
     return { kind: 'forbidden', message: `step error: ${missing[1]} is not available in the sandbox; read the workspace only through listFiles, readLines, grep, astGrep and facts` };
   }
-  if (/could not load module|module not found|import/i.test(message) && /import|module/i.test(`${name} ${message}`) && name !== 'ToolError') {
-    return { kind: 'forbidden', message: `step error: modules cannot be imported in the sandbox (${message}); use the tools listFiles, readLines, grep, astGrep and facts` };
-  }
+  if (/could not load module/i.test(message)) return { kind: 'forbidden', message: IMPORT_MESSAGE };
   if (name === 'SyntaxError') return { kind: 'syntax', message: `step error: SyntaxError: ${message}` };
   if (name === 'ToolError') return { kind: 'tool', message: `step error: ${message}` };
   return { kind: 'runtime', message: `step error: ${name ? `${name}: ` : ''}${message}` };
