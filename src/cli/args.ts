@@ -21,6 +21,10 @@ Options:
       --exclude GLOB       skip files matching GLOB (repeatable)
       --card-text          with --format text: first print the card as CardCheck reads it,
                            numbered (for .docx, the extracted text report ranges refer to)
+      --cache-dir DIR      keep the facts of each file in DIR: a re-run reads only what
+                           changed, and reports which claims changed since the card's last run
+      --baseline FILE      a JSON (or ndjson) report of an earlier run: mark the claims whose
+                           verdict changed since then, and why
   -q, --quiet              no progress bar and no warnings on standard error
   -h, --help               show this help
   -V, --version            show the version
@@ -47,6 +51,10 @@ export interface VerifyCommand {
   exclude: string[];
   quiet: boolean;
   cardText: boolean;
+  /** Fact cache folder (and memory of each card's previous verdicts). */
+  cacheDir?: string;
+  /** Report of an earlier run to compare with. */
+  baseline?: string;
   /** The LLM flags as given; turned into options (with OPENAI_API_KEY from the environment) by llmOptionsFromCli. */
   llm?: LlmCliFlags;
 }
@@ -91,6 +99,8 @@ const VerifyFlagsSchema = z.object({
   exclude: z.array(z.string().min(1, '--exclude needs a glob')).default([]),
   quiet: z.boolean().default(false),
   'card-text': z.boolean().default(false),
+  'cache-dir': z.string().min(1, '--cache-dir needs a folder').optional(),
+  baseline: z.string().min(1, '--baseline needs a report file').optional(),
   llm: z.boolean().optional(),
   'llm-base-url': z.string().optional(),
   'llm-model': z.string().optional(),
@@ -139,6 +149,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (f.workspace !== undefined) cmd.workspace = f.workspace;
   if (f.out !== undefined) cmd.out = f.out;
   if (f['max-file-size'] !== undefined) cmd.maxFileBytes = f['max-file-size'];
+  if (f['cache-dir'] !== undefined) cmd.cacheDir = f['cache-dir'];
+  if (f.baseline !== undefined) cmd.baseline = f.baseline;
   return cmd;
 }
 
@@ -172,6 +184,8 @@ function runParseArgs(argv: readonly string[]) {
       exclude: { type: 'string', multiple: true },
       quiet: { type: 'boolean', short: 'q' },
       'card-text': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+      baseline: { type: 'string' },
       ...LLM_CLI_PARSE_OPTIONS,
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'V' },

@@ -7,6 +7,9 @@ import { loadCard } from '../engine/card/loadCard.js';
 import { createReportWriter, type ReportWriter } from '../engine/report/reportBuilder.js';
 import type { EngineOptionsInput } from '../engine/options.js';
 import { llmOptionsFromCli } from '../engine/llm/llmOptions.js';
+import { ClaimDelta, type BaselineClaim } from '../engine/delta/claimDelta.js';
+import { BaselineError, readBaselineReport, toBaselineClaim } from '../engine/delta/baselineClaims.js';
+import { BaselineStore } from '../engine/delta/baselineStore.js';
 import { parseCliArgs, USAGE, UsageError, type VerifyCommand } from './args.js';
 import { ExitCode, exitCodeFor, type ExitCodeValue } from './exitCodes.js';
 import { ProgressBar } from './progressBar.js';
@@ -142,6 +145,8 @@ async function verify(cmd: VerifyCommand, io: CliIo): Promise<ExitCodeValue> {
   const cardAbs = resolve(io.cwd, cmd.card);
   const workspaceAbs = resolve(io.cwd, cmd.workspace ?? dirname(cardAbs));
   await checkWorkspace(io.cwd, workspaceAbs);
+  const comparison = await loadComparison(cmd, io.cwd, cardAbs);
+  const decided: BaselineClaim[] = [];
 
   const reportFile = cmd.out !== undefined ? await ReportFile.open(io.cwd, resolve(io.cwd, cmd.out)) : undefined;
   const out: NodeJS.WritableStream = reportFile?.stream ?? io.stdout;
@@ -178,7 +183,8 @@ async function verify(cmd: VerifyCommand, io: CliIo): Promise<ExitCodeValue> {
     },
     claim(c) {
       reportStarted = true;
-      return writer.claim(c);
+      if (comparison.store) decided.push(toBaselineClaim(c));
+      return writer.claim(comparison.delta ? comparison.delta.annotate(c) : c);
     },
     warning(w) {
       void writer.warning(w);
@@ -202,13 +208,18 @@ async function verify(cmd: VerifyCommand, io: CliIo): Promise<ExitCodeValue> {
   const options: EngineOptionsInput = { include: cmd.include, exclude: cmd.exclude };
   if (cmd.maxFileBytes !== undefined) options.maxFileBytes = cmd.maxFileBytes;
   if (llm.options) options.llm = llm.options;
+  if (cmd.cacheDir !== undefined) options.cacheDir = resolve(io.cwd, cmd.cacheDir);
 
   try {
     const result = await runPipeline({ cardPath: cardAbs, workspaceRoot: workspaceAbs, options, llmApiKey: llm.apiKey }, sink, abort.signal);
     if (!reportStarted) await writer.start(result.card);
     bar?.clear();
-    await writer.end(result.summary, result.stats);
+    await writer.end(result.summary, result.stats, comparison.delta?.summary());
     await reportFile?.commit();
+    // Only a complete run is remembered: a cancelled one would make claims look removed next time.
+    await comparison.store?.save(cardAbs, decided).catch((err: unknown) => {
+      if (!cmd.quiet) io.stderr.write(`cardcheck: warning: could not remember this run's verdicts in ${shown(io.cwd, resolve(io.cwd, cmd.cacheDir ?? ''))} (${err instanceof Error ? err.message : String(err)})\n`);
+    });
     return exitCodeFor(result.summary, cmd.failOn);
   } catch (err) {
     bar?.clear();
@@ -227,6 +238,26 @@ async function verify(cmd: VerifyCommand, io: CliIo): Promise<ExitCodeValue> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * What the run is compared with: the --baseline report, else the card's previous run remembered
+ * in --cache-dir (if any). A bad baseline file is the user's input error.
+ */
+async function loadComparison(cmd: VerifyCommand, cwd: string, cardAbs: string): Promise<{ delta?: ClaimDelta; store?: BaselineStore }> {
+  const store = cmd.cacheDir !== undefined ? new BaselineStore(resolve(cwd, cmd.cacheDir)) : undefined;
+  if (cmd.baseline !== undefined) {
+    const file = resolve(cwd, cmd.baseline);
+    try {
+      return { delta: new ClaimDelta(await readBaselineReport(file), shown(cwd, file)), ...(store ? { store } : {}) };
+    } catch (err) {
+      if (err instanceof BaselineError) throw new InputError(shown(cwd, file), err.problem);
+      throw err;
+    }
+  }
+  const previous = await store?.load(cardAbs);
+  if (!previous) return store ? { store } : {};
+  return { delta: new ClaimDelta(previous.claims, `the previous run (${new Date(previous.savedAt).toISOString()})`), store: store as BaselineStore };
 }
 
 interface Failure {

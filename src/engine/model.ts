@@ -32,6 +32,29 @@ export const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
+/** An evidence line as a change since a baseline names it (short: it travels with the claim). */
+export const EvidenceChangeSchema = z.object({
+  change: z.enum(['added', 'removed', 'changed']),
+  path: z.string(),
+  line: z.number().int().min(1),
+  snippet: z.string(),
+  /** For `changed`: the line's text in the baseline. */
+  was: z.string().optional(),
+});
+export type EvidenceChange = z.infer<typeof EvidenceChangeSchema>;
+
+/** How a claim differs from the same claim in a baseline run (src/engine/delta). */
+export const ClaimChangeSchema = z.object({
+  /** Verdict in the baseline; absent for a claim the baseline did not have. */
+  from: VerdictSchema.optional(),
+  to: VerdictSchema,
+  /** One sentence on why: which value or evidence changed. */
+  reason: z.string(),
+  /** The deciding evidence that changed, at most a few lines. */
+  evidence: z.array(EvidenceChangeSchema),
+});
+export type ClaimChange = z.infer<typeof ClaimChangeSchema>;
+
 export const ClaimResultSchema = z.object({
   id: z.string(),
   text: z.string(),
@@ -44,6 +67,8 @@ export const ClaimResultSchema = z.object({
   key: z.string().optional(),
   cardValue: z.string().optional(),
   codeValue: z.string().optional(),
+  /** Set when a baseline was given and this claim's verdict differs from it (or it is new). */
+  change: ClaimChangeSchema.optional(),
 });
 export type ClaimResult = z.infer<typeof ClaimResultSchema>;
 
@@ -76,15 +101,45 @@ export const LlmStatsSchema = z.object({
 });
 export type LlmStats = z.infer<typeof LlmStatsSchema>;
 
+/** The fact cache's part in a run (see src/engine/cache). */
+export const CacheStatsSchema = z.object({
+  /** Files whose facts came from the cache unread (same size and modification time). */
+  statHits: z.number().int(),
+  /** Files read again whose content was unchanged: facts reused, not re-extracted. */
+  hashHits: z.number().int(),
+  /** Files extracted afresh. */
+  misses: z.number().int(),
+  /** Cache records that failed their checks and were rebuilt. */
+  damaged: z.number().int(),
+});
+export type CacheStats = z.infer<typeof CacheStatsSchema>;
+
 export const StatsSchema = z.object({
   filesScanned: z.number().int(),
   filesSkipped: z.number().int(),
   facts: z.number().int(),
+  /** Facts kept in the index for this card (the rest could not bear on any claim; see factRelevance.ts). */
+  factsIndexed: z.number().int().optional(),
   claims: z.number().int(),
   durationMs: z.number(),
   llm: LlmStatsSchema.optional(),
+  cache: CacheStatsSchema.optional(),
 });
 export type Stats = z.infer<typeof StatsSchema>;
+
+/** What a run was compared with, and what changed overall (per-claim details are in `change`). */
+export const BaselineSchema = z.object({
+  /** The baseline report file, or `previous run`. */
+  source: z.string(),
+  /** Claims whose verdict differs from the baseline. */
+  changed: z.number().int(),
+  /** Claims the baseline did not have. */
+  added: z.number().int(),
+  /** Baseline claims no longer in the card (the first few; `removedCount` counts them all). */
+  removed: z.array(z.object({ id: z.string(), text: z.string(), verdict: VerdictSchema })),
+  removedCount: z.number().int(),
+});
+export type Baseline = z.infer<typeof BaselineSchema>;
 
 export const ReportSchema = z.object({
   schemaVersion: z.literal(1),
@@ -93,5 +148,6 @@ export const ReportSchema = z.object({
   summary: SummarySchema,
   warnings: z.array(WarningSchema).optional(),
   stats: StatsSchema.optional(),
+  baseline: BaselineSchema.optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -11,6 +11,19 @@ export const EngineOptionsSchema = z.object({
   maxClaims: z.number().int().positive().default(2000),
   /** Files read and parsed at once. */
   concurrency: z.number().int().positive().default(8),
+  /**
+   * Index only the facts the card's claims can use (src/engine/verify/factRelevance.ts), so memory
+   * follows the card rather than the workspace. Off: every fact is indexed. The LLM pass, whose
+   * questions are not known in advance, always indexes everything.
+   */
+  factFilter: z.boolean().default(true),
+  /**
+   * Memory bound of the filtered index: beyond this many facts only those naming a setting the
+   * card states are kept, beyond twice as many none (each limit is reported as a warning).
+   */
+  maxIndexedFacts: z.number().int().positive().default(150_000),
+  /** Folder of the fact cache (facts per file, reused while a file is unchanged); none when absent. */
+  cacheDir: z.string().min(1).optional(),
   /** The optional LLM pass (off unless `llm.enabled`); its API key travels as `VerifyJob.llmApiKey`, never here. */
   llm: LlmOptionsSchema.optional(),
 });

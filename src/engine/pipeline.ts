@@ -5,9 +5,12 @@ import type { Progress } from '../protocol/events.js';
 import { loadCard } from './card/loadCard.js';
 import { extractClaimUnits } from './card/extractClaims.js';
 import { walkWorkspace } from './workspace/walkWorkspace.js';
-import { readWorkspaceFile } from './workspace/readWorkspaceFile.js';
-import { extractFacts } from './facts/extractFacts.js';
+import { closeFactCache, openFactCache } from './cache/factCache.js';
+import { engineFingerprint } from './cache/engineFingerprint.js';
+import { fileFacts } from './cache/fileFacts.js';
 import { FactIndex } from './verify/factIndex.js';
+import { cardFactFilter } from './verify/factRelevance.js';
+import { NativeMemoryGuard } from './memory/nativeMemory.js';
 import { verifyUnit } from './verify/verifyUnit.js';
 import type { CardContext } from './verify/decideAtom.js';
 import type { ClaimUnit } from './card/extractClaims.js';
@@ -67,33 +70,46 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: units.length, filesScanned: 0 };
   sink.progress({ ...progress });
 
-  const index = new FactIndex();
+  const budget = { softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts, onLimit: (message: string) => sink.warning({ path: card.path, message }) };
+  const index = new FactIndex(opts.factFilter && !opts.llm?.enabled ? cardFactFilter(units, doc.lines.join('\n'), budget) : undefined);
   let filesSkipped = 0;
   const inFlight = new Set<Promise<void>>();
-  const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
-  for await (const file of walk) {
-    if (file.kind === 'other') continue;
-    const task = (async () => {
-      const read = await readWorkspaceFile(file, { maxFileBytes: opts.maxFileBytes, countLines: true });
-      if (!read.ok) {
-        filesSkipped++;
-        sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
-        return;
-      }
-      if (read.encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${read.encoding}` });
-      const { facts, warnings } = extractFacts(file, read.text, read.partial, { headerLines: read.headerLines, tailStartLine: read.tailStartLine });
-      for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
-      for (const f of facts) index.add(f);
-      progress.filesScanned++;
-      if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
-    })();
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
-    // Let native parse trees go between files (DEPENDENCIES.md: sync loops keep them alive).
-    if (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
-    else await new Promise<void>((r) => setImmediate(r));
+  const cacheWarning = (message: string): void => sink.warning({ path: opts.cacheDir ?? '', message });
+  const cache = opts.cacheDir ? await openFactCache({ dir: opts.cacheDir, root, engine: await engineFingerprint() }, cacheWarning) : undefined;
+  let walked = false;
+  const nativeMemory = new NativeMemoryGuard();
+  try {
+    const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
+    for await (const file of walk) {
+      if (file.kind === 'other') continue;
+      const task = (async () => {
+        const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes }, cache);
+        if (!read.ok) {
+          filesSkipped++;
+          sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
+          return;
+        }
+        if (read.encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${read.encoding}` });
+        const { facts, warnings } = read;
+        for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
+        for (const f of facts) index.add(f);
+        progress.filesScanned++;
+        nativeMemory.check();
+        if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
+      })();
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+      // Let native parse trees go between files (DEPENDENCIES.md: sync loops keep them alive).
+      if (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
+      else await new Promise<void>((r) => setImmediate(r));
+    }
+    await Promise.all(inFlight);
+    walked = !signal?.aborted;
+  } finally {
+    // A failed or cancelled walk leaves the previous cache as it was.
+    if (!walked) await Promise.allSettled(inFlight);
+    await closeFactCache(cache, walked, cacheWarning);
   }
-  await Promise.all(inFlight);
   signal?.throwIfAborted();
 
   const context = cardContext(doc, index);
@@ -125,8 +141,9 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   }
   progress.phase = 'done';
   sink.progress({ ...progress });
-  const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length, claims, durationMs: Date.now() - started };
+  const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length + index.dropped, factsIndexed: index.all.length, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
+  if (cache) stats.cache = { ...cache.stats };
   return { card, summary, stats };
 }
 

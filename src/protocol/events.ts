@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClaimResultSchema, CardFormatSchema, StatsSchema, SummarySchema, WarningSchema } from '../engine/model.js';
+import { BaselineSchema, ClaimResultSchema, CardFormatSchema, StatsSchema, SummarySchema, WarningSchema } from '../engine/model.js';
 
 /**
  * The event stream of one verification: what `--format ndjson` prints and what the worker sends
@@ -23,7 +23,7 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), progress: ProgressSchema }),
   z.object({ type: z.literal('claim'), seq: z.number().int(), claim: ClaimResultSchema }),
   z.object({ type: z.literal('warning'), warning: WarningSchema }),
-  z.object({ type: z.literal('done'), summary: SummarySchema, stats: StatsSchema }),
+  z.object({ type: z.literal('done'), summary: SummarySchema, stats: StatsSchema, baseline: BaselineSchema.optional() }),
   z.object({ type: z.literal('error'), message: z.string(), path: z.string().optional() }),
 ]);
 export type EngineEvent = z.infer<typeof EngineEventSchema>;

@@ -12,7 +12,7 @@ import {
 } from './dependencyFacts.js';
 import { extractLicenseFacts } from './licenseFacts.js';
 import { extractNotebookFacts } from './notebookFacts.js';
-import { extractPythonFacts } from './pythonFacts.js';
+import { extractPythonFacts, extractPythonFactsAsync } from './pythonFacts.js';
 import { extractDelimitedFacts, extractLogFacts } from './resultsFacts.js';
 import type { TailInfo } from './resultsFacts.js';
 import { extractShellFacts } from './shellFacts.js';
@@ -84,6 +84,21 @@ export function extractFacts(file: WorkspaceFile, text: string, partial?: 'tail'
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
     return byKind(file, file.kind, body, partial, tail);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { facts: [], warnings: [`${file.relPath}: could not read facts from this ${file.kind} file: ${message.split('\n')[0]}`] };
+  }
+}
+
+/**
+ * extractFacts, with Python files parsed off the main thread (see extractPythonFactsAsync): what
+ * the pipeline uses, so parsing overlaps with the rest of the work. Same facts, same warnings.
+ */
+export async function extractFactsAsync(file: WorkspaceFile, text: string, partial?: 'tail', tail?: TailInfo): Promise<{ facts: Fact[]; warnings: string[] }> {
+  if (file.kind !== 'python') return extractFacts(file, text, partial, tail);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    return { facts: await extractPythonFactsAsync(file.relPath, body, file.flags), warnings: [] };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return { facts: [], warnings: [`${file.relPath}: could not read facts from this ${file.kind} file: ${message.split('\n')[0]}`] };

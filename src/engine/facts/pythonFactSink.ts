@@ -34,6 +34,8 @@ export class PythonFactSink {
   readonly facts: Fact[] = [];
   /** Node ids of classes whose class-level assignments are field defaults (dataclasses, pydantic...). */
   readonly fieldClasses = new Set<number>();
+  /** Call node ids → dotted callee: several rules (keyword, positional, named) ask for the same call's. */
+  readonly callees = new Map<number, string | undefined>();
   private readonly seen = new Set<string>();
   private lines: string[] | undefined;
   private readonly mapPosition: PositionMap;

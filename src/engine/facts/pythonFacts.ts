@@ -1,4 +1,4 @@
-import { parse, type SgNode } from '@ast-grep/napi';
+import { parse, parseAsync, type SgNode } from '@ast-grep/napi';
 import { ensureAstGrepLanguages, PYTHON } from './astGrepLanguages.js';
 import type { Fact, FactFlag, FactValue } from './fact.js';
 import { PythonFactSink, type PythonFactOptions } from './pythonFactSink.js';
@@ -33,26 +33,59 @@ export function extractPythonFacts(relPath: string, source: string, flags?: Fact
  */
 export function extractPythonFactsWith(relPath: string, text: string, options: PythonFactOptions): Fact[] {
   ensureAstGrepLanguages();
-  // A NUL char (invalid in Python anyway) derails the native parser; a space keeps every offset.
-  const source = text.includes('\0') ? text.replace(/\0/g, ' ') : text;
+  const source = parseableSource(text);
   let root: SgNode;
   try {
     root = parse(PYTHON, source).root();
   } catch (e) {
-    throw new Error(`${relPath}: could not parse as Python: ${e instanceof Error ? e.message : String(e)}`);
+    throw parseError(relPath, e);
   }
+  return factsOfTree(relPath, source, root, options);
+}
+
+/**
+ * extractPythonFacts with the parse on libuv's thread pool: a workspace's files are parsed on
+ * the other cores while this thread turns trees into facts (the same facts).
+ */
+export async function extractPythonFactsAsync(relPath: string, text: string, flags?: FactFlag[]): Promise<Fact[]> {
+  ensureAstGrepLanguages();
+  const source = parseableSource(text);
+  let root: SgNode;
+  try {
+    root = (await parseAsync(PYTHON, source)).root();
+  } catch (e) {
+    throw parseError(relPath, e);
+  }
+  return factsOfTree(relPath, source, root, { source: 'ast', flags });
+}
+
+/** A NUL char (invalid in Python anyway) derails the native parser; a space keeps every offset. */
+function parseableSource(text: string): string {
+  return text.includes('\0') ? text.replace(/\0/g, ' ') : text;
+}
+
+function parseError(relPath: string, e: unknown): Error {
+  return new Error(`${relPath}: could not parse as Python: ${e instanceof Error ? e.message : String(e)}`);
+}
+
+function factsOfTree(relPath: string, source: string, root: SgNode, options: PythonFactOptions): Fact[] {
   const sink = new PythonFactSink(relPath, source, options);
-  const matches = matchRules(root);
+  const matches = matchRules(root, source);
   for (const [name, handler] of HANDLERS) {
     if (sink.full) break;
-    const triggers = RULE_TRIGGERS[name];
-    if (triggers && !triggers.some((t) => source.includes(t))) continue;
+    if (!triggered(name, source)) continue;
     for (const m of matches[name]) {
       handler(sink, m.node, m.context);
       if (sink.full) break;
     }
   }
   return sink.facts.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Whether the text a rule needs (RULE_TRIGGERS) is in the file; rules without triggers always run. */
+function triggered(rule: PythonRuleName, source: string): boolean {
+  const triggers = RULE_TRIGGERS[rule];
+  return !triggers || triggers.some((t) => source.includes(t));
 }
 
 /** A node a rule selected, with the ancestor its handler needs when the rule binds one. */
@@ -69,13 +102,15 @@ const CALL_RULES = Object.entries(CALL_RULE_MARKS) as [keyof typeof CALL_RULE_MA
  * What each rule of PYTHON_RULES selects, in document order, from one traversal with
  * PYTHON_COMBINED_RULE (see there; the JS parts of two rules are done here).
  */
-function matchRules(root: SgNode): RuleMatches {
+function matchRules(root: SgNode, source: string): RuleMatches {
   const out: RuleMatches = {
     assignment: [], classAttribute: [], dataclassLikeClass: [], parameterDefault: [], keywordArgument: [],
     positionalCall: [], namedCall: [], importStatement: [], importFrom: [], argparseArgument: [],
     argparseSetDefaults: [], clickOption: [], getWithDefault: [], dictionary: [], comparison: [], membershipCall: [],
   };
   const classes: RuleMatch[] = [];
+  // A rule whose trigger text is absent is skipped by the caller: no need to read its mark.
+  const callRules = CALL_RULES.filter(([rule]) => triggered(rule, source));
   for (const node of root.findAll(PYTHON_COMBINED_RULE)) {
     switch (node.kind()) {
       case 'assignment': {
@@ -95,7 +130,7 @@ function matchRules(root: SgNode): RuleMatches {
         out.keywordArgument.push({ node, context: node.getMatch(COMBINED_MARKS.callOfKeyword) ?? undefined });
         break;
       case 'call':
-        for (const [rule, mark] of CALL_RULES) {
+        for (const [rule, mark] of callRules) {
           if (node.getMatch(mark) && (rule !== 'getWithDefault' || getWithDefaultConstraints(node))) out[rule].push({ node });
         }
         break;
@@ -243,16 +278,28 @@ const onKeywordArgument: Handler = (sink, node, call) => {
   if (!name || !valueNode) return;
   const v = literalValue(valueNode);
   if (!isLiteral(v)) return;
-  const fn = call?.field('function');
-  const callee = fn ? dottedName(fn) : undefined;
+  const callee = call ? calleeOf(sink, call) : undefined;
   sink.add(valueNode, { rawKey: name, path: callee ? `${callee}.${name}` : name, value: v, form: 'keyword', call: callee });
 };
+
+/** The dotted callee of a call (its `function` field, when the caller has it at hand), once per call. */
+function calleeOf(sink: PythonFactSink, call: SgNode, fn?: SgNode | null): string | undefined {
+  const id = call.id();
+  if (sink.callees.has(id)) return sink.callees.get(id);
+  const f = fn === undefined ? call.field('function') : fn;
+  const callee = f ? dottedName(f) : undefined;
+  sink.callees.set(id, callee);
+  return callee;
+}
 
 const EXPR = '<expr>';
 
 /** Positional arguments in order; a non-literal one is `<expr>` so positions stay meaningful. */
 function positionalArgs(argList: SgNode): { values: FactValue[]; literal: boolean[]; literals: number } {
-  const nodes = namedChildren(argList).filter((a) => a.kind() !== 'keyword_argument' && a.kind() !== 'dictionary_splat');
+  const nodes = namedChildren(argList).filter((a) => {
+    const kind = a.kind();
+    return kind !== 'keyword_argument' && kind !== 'dictionary_splat';
+  });
   const literal: boolean[] = [];
   const values = nodes.map((a): FactValue => {
     const v = literalValue(a);
@@ -276,7 +323,7 @@ const onPositionalCall: Handler = (sink, node) => {
   const fn = node.field('function');
   const argList = node.field('arguments');
   if (!fn || !argList || argList.kind() !== 'argument_list') return;
-  const callee = dottedName(fn);
+  const callee = calleeOf(sink, node, fn);
   if (!callee) return;
   const last = lastSegment(callee);
   if (POSITIONAL_IGNORED_CALLEES.has(callee) || POSITIONAL_IGNORED_CALLEES.has(last)) return;
@@ -306,7 +353,7 @@ function assignedTarget(call: SgNode): string | undefined {
 
 const onNamedCall: Handler = (sink, node) => {
   const fn = node.field('function');
-  const callee = fn ? dottedName(fn) : undefined;
+  const callee = fn ? calleeOf(sink, node, fn) : undefined;
   if (!fn || !callee) return;
   if (!sink.markOnce(`call-line|${callee}|${fn.range().start.line}`)) return;
   const target = assignedTarget(node);

@@ -1,4 +1,4 @@
-import type { ClaimResult, EngineWarning, Stats, Summary } from '../model.js';
+import type { Baseline, ClaimResult, EngineWarning, Stats, Summary } from '../model.js';
 import { StreamWriter } from './streamWriter.js';
 import { guessCardFormat, VerdictTally, WarningBuffer, type ReportCard, type ReportWriter, type ReportWriterOptions } from './reportWriter.js';
 
@@ -55,8 +55,8 @@ export class JsonReportWriter implements ReportWriter {
     // The JSON report is a document, not a log: progress goes to the terminal, not here.
   }
 
-  async end(summary: Summary, stats: Stats): Promise<void> {
-    await this.close(summary, stats);
+  async end(summary: Summary, stats: Stats, baseline?: Baseline): Promise<void> {
+    await this.close(summary, stats, baseline);
   }
 
   async abort(error: { message: string; path?: string }): Promise<void> {
@@ -64,7 +64,7 @@ export class JsonReportWriter implements ReportWriter {
     await this.close(this.tally.summary, undefined);
   }
 
-  private async close(summary: Summary, stats: Stats | undefined): Promise<void> {
+  private async close(summary: Summary, stats: Stats | undefined, baseline?: Baseline): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.open();
@@ -80,6 +80,7 @@ export class JsonReportWriter implements ReportWriter {
       ? ',\n  "warnings": []'
       : ',\n  "warnings": [\n' + warnings.map((w) => `    ${JSON.stringify(w)}`).join(',\n') + '\n  ]';
     if (stats) tail += `,\n  "stats": ${JSON.stringify(stats)}`;
+    if (baseline) tail += `,\n  "baseline": ${JSON.stringify(baseline)}`;
     await this.w.write(tail + '\n}\n');
     await this.w.flush();
   }

@@ -1,4 +1,4 @@
-import type { ClaimResult, EngineWarning, Stats, Summary } from '../model.js';
+import type { Baseline, ClaimResult, EngineWarning, Stats, Summary } from '../model.js';
 import type { EngineEvent, Progress } from '../../protocol/events.js';
 import { StreamWriter } from './streamWriter.js';
 import type { ReportCard, ReportWriter, ReportWriterOptions } from './reportWriter.js';
@@ -47,8 +47,8 @@ export class NdjsonReportWriter implements ReportWriter {
     return this.emit({ type: 'progress', progress: p });
   }
 
-  async end(summary: Summary, stats: Stats): Promise<void> {
-    await this.emit({ type: 'done', summary, stats });
+  async end(summary: Summary, stats: Stats, baseline?: Baseline): Promise<void> {
+    await this.emit({ type: 'done', summary, stats, ...(baseline ? { baseline } : {}) });
     this.closed = true;
     await this.w.flush();
   }

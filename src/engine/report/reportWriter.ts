@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { CardFormat, ClaimResult, EngineWarning, Stats, Summary, Verdict } from '../model.js';
+import type { Baseline, CardFormat, ClaimResult, EngineWarning, Stats, Summary, Verdict } from '../model.js';
 import type { Progress } from '../../protocol/events.js';
 
 export type ReportFormat = 'json' | 'sarif' | 'text' | 'ndjson';
@@ -42,7 +42,8 @@ export interface ReportWriter {
   warning(w: EngineWarning): void | Promise<void>;
   /** Only ndjson writes progress; the others ignore it. */
   progress(p: Progress): void | Promise<void>;
-  end(summary: Summary, stats: Stats): Promise<void>;
+  /** `baseline`: what the run was compared with (claims then carry `change`); see src/engine/delta. */
+  end(summary: Summary, stats: Stats, baseline?: Baseline): Promise<void>;
   /** The run failed after it began: close the report with what was decided and say why. */
   abort(error: { message: string; path?: string }): Promise<void>;
 }

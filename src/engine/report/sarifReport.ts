@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ClaimResult, EngineWarning, Range, Stats, Summary, Verdict } from '../model.js';
+import type { Baseline, ClaimResult, EngineWarning, Range, Stats, Summary, Verdict } from '../model.js';
 import { StreamWriter } from './streamWriter.js';
 import { VerdictTally, WarningBuffer, type ReportCard, type ReportWriter, type ReportWriterOptions } from './reportWriter.js';
 
@@ -130,6 +130,8 @@ export class SarifReportWriter implements ReportWriter {
       locations: [{ physicalLocation: { artifactLocation: cardLoc, region: { ...region(c.range), snippet: { text: c.text } } } }],
       ...(related.length > 0 ? { relatedLocations: related } : {}),
       partialFingerprints: { 'cardcheckClaim/v1': fingerprint },
+      // Set only when a baseline was given and the claim differs from it (src/engine/delta).
+      ...(c.change ? { baselineState: c.change.from === undefined ? 'new' : 'updated' } : {}),
       properties: {
         claimId: c.id,
         kind: c.kind,
@@ -138,6 +140,7 @@ export class SarifReportWriter implements ReportWriter {
         ...(c.key !== undefined ? { key: c.key } : {}),
         ...(c.cardValue !== undefined ? { cardValue: c.cardValue } : {}),
         ...(c.codeValue !== undefined ? { codeValue: c.codeValue } : {}),
+        ...(c.change ? { change: c.change } : {}),
       },
     };
   }
@@ -156,8 +159,8 @@ export class SarifReportWriter implements ReportWriter {
     // SARIF has no place for progress.
   }
 
-  async end(summary: Summary, stats: Stats): Promise<void> {
-    await this.close(true, summary, stats);
+  async end(summary: Summary, stats: Stats, baseline?: Baseline): Promise<void> {
+    await this.close(true, summary, stats, baseline);
   }
 
   async abort(error: { message: string; path?: string }): Promise<void> {
@@ -165,7 +168,7 @@ export class SarifReportWriter implements ReportWriter {
     await this.close(false, this.tally.summary, undefined);
   }
 
-  private async close(successful: boolean, summary: Summary, stats: Stats | undefined): Promise<void> {
+  private async close(successful: boolean, summary: Summary, stats: Stats | undefined, baseline?: Baseline): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.open();
@@ -178,7 +181,7 @@ export class SarifReportWriter implements ReportWriter {
     const tail =
       (this.results === 0 ? '],\n' : '\n      ],\n') +
       `      "invocations": [${JSON.stringify(invocation)}],\n` +
-      `      "properties": ${JSON.stringify({ summary, ...(stats ? { stats } : {}) })}\n` +
+      `      "properties": ${JSON.stringify({ summary, ...(stats ? { stats } : {}), ...(baseline ? { baseline } : {}) })}\n` +
       '    }\n  ]\n}\n';
     await this.w.write(tail);
     await this.w.flush();

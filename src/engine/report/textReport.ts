@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { ClaimResult, EngineWarning, Stance, Stats, Summary, Verdict } from '../model.js';
+import type { Baseline, ClaimResult, EngineWarning, Stance, Stats, Summary, Verdict } from '../model.js';
 import { StreamWriter } from './streamWriter.js';
 import { VerdictTally, type ReportCard, type ReportWriter, type ReportWriterOptions } from './reportWriter.js';
 
@@ -35,6 +35,7 @@ export class TextReportWriter implements ReportWriter {
   private warningsDropped = 0;
   private cardLabel: string;
   private closed = false;
+  private baselineLine: string | undefined;
 
   constructor(out: NodeJS.WritableStream, private readonly opts: ReportWriterOptions) {
     this.w = new StreamWriter(out);
@@ -59,6 +60,7 @@ export class TextReportWriter implements ReportWriter {
       : `  ${this.paint('cyan', where)}  ${this.paint('dim', `[${c.kind}]`)} ${clean(c.text, MAX_TEXT)}`;
     lines.push(head);
     if (c.verdict === 'not-checkable') return;
+    if (c.change) lines.push(`      ${this.paint('bold', 'Δ')} ${clean(c.change.reason, 2 * MAX_TEXT)}`);
     const explanation = clean(c.explanation, 2 * MAX_TEXT);
     if (explanation && c.verdict !== 'supported') lines.push(`      ${explanation}`);
     const shown = c.verdict === 'supported' ? 1 : MAX_EVIDENCE_LINES;
@@ -85,7 +87,8 @@ export class TextReportWriter implements ReportWriter {
     // The progress bar lives on stderr (see cli/progressBar.ts); the report stays clean.
   }
 
-  async end(summary: Summary): Promise<void> {
+  async end(summary: Summary, _stats?: Stats, baseline?: Baseline): Promise<void> {
+    if (baseline) this.baselineLine = changesLine(baseline);
     await this.close(summary);
   }
 
@@ -111,6 +114,7 @@ export class TextReportWriter implements ReportWriter {
     }
     if (this.tally.total === 0 && !error) await this.w.write(`No claims found in ${this.cardLabel}.\n`);
     if (error) await this.w.write(`${this.paint('red', error)}\n`);
+    if (this.baselineLine) await this.w.write(`${this.baselineLine}\n`);
     await this.w.write(`${this.summaryLine(summary)}\n`);
     await this.w.flush();
   }
@@ -144,6 +148,14 @@ export class TextReportWriter implements ReportWriter {
  * One line of text for a terminal: workspace content is data, so control characters (escape
  * sequences that could recolour or rewrite the terminal) are made visible, and long text is cut.
  */
+/** "Since base.json: 2 changed verdict, 1 new, 1 gone (…)". */
+function changesLine(b: Baseline): string {
+  const gone = b.removed.slice(0, 3).map((r) => `"${clean(r.text, 60)}" was ${r.verdict}`);
+  const more = b.removedCount > gone.length ? `, +${b.removedCount - gone.length} more` : '';
+  const goneText = b.removedCount > 0 ? ` (${gone.join('; ')}${more})` : '';
+  return `Since ${b.source}: ${b.changed} changed verdict, ${b.added} new, ${b.removedCount} gone${goneText}`;
+}
+
 export function clean(s: string, max: number): string {
   // eslint-disable-next-line no-control-regex
   let out = s.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '�').trim();

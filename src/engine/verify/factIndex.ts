@@ -2,6 +2,7 @@ import type { Fact, FactValue } from '../facts/fact.js';
 import { keysInText, keysOfCodeName } from './keyMatch.js';
 import { CALL_SIGNATURES } from './callSignatures.js';
 import { compact, contentTokens } from './tokens.js';
+import type { FactFilter } from './factRelevance.js';
 
 /**
  * A fact as the verifier holds it: the extractor's fact plus what matching needs, computed once.
@@ -53,6 +54,8 @@ function fileTokens(file: string): string[] {
   return contentTokens(base.replace(/\.[a-z0-9]+$/i, ''));
 }
 
+const MAX_MEMO = 50_000;
+
 export class FactIndex {
   private readonly byKey = new Map<string, IndexedFact[]>();
   private readonly byToken = new Map<string, IndexedFact[]>();
@@ -62,28 +65,76 @@ export class FactIndex {
   /** Every word the workspace uses, to tell whether a card's qualifier exists there at all. */
   readonly vocabulary = new Set<string>();
   readonly configNames = new Set<string>();
+  /** Facts the filter left out (see factRelevance.ts). */
+  dropped = 0;
+
+  /** `filter`: keep only the facts a card can use (bounded memory on large workspaces). */
+  constructor(private readonly filter?: FactFilter) {}
 
   add(fact: Fact): void {
     for (const f of expandPositional(fact)) this.addOne(f);
   }
 
+  /**
+   * Word analysis of names, which repeat across facts (`lr`, a file's path): computed once per
+   * distinct string. The results are shared between facts and never mutated.
+   */
+  private readonly memo = new Map<string, string[]>();
+
+  private memoized(kind: string, text: string, compute: (text: string) => string[]): string[] {
+    const k = `${kind}\u0000${text}`;
+    let v = this.memo.get(k);
+    if (!v) {
+      v = compute(text);
+      // Bounded: a huge workspace's unique paths must not grow it without end.
+      if (this.memo.size >= MAX_MEMO) this.memo.clear();
+      this.memo.set(k, v);
+    }
+    return v;
+  }
+
+  /** Facts of one line share its words; lines of other files rarely repeat, so only the current file's are kept. */
+  private linesOf = { file: '', words: new Map<string, string[]>() };
+
+  private lineWords(fact: Fact): string[] {
+    if (this.linesOf.file !== fact.file) this.linesOf = { file: fact.file, words: new Map() };
+    let words = this.linesOf.words.get(fact.snippet);
+    if (!words) {
+      words = contentTokens(fact.snippet);
+      this.linesOf.words.set(fact.snippet, words);
+    }
+    return words;
+  }
+
   private addOne(fact: Fact): void {
     const keyText = this.keyTextOf(fact);
     const measured = fact.form === 'output' || fact.form === 'text' || fact.form === 'result';
-    let keys = measured ? keysInText(keyText, 'code') : keysOfCodeName(keyText);
+    let keys = measured ? this.memoized('keys-m', keyText, (t) => keysInText(t, 'code')) : this.memoized('keys-c', keyText, keysOfCodeName);
     // A keyword's own name decides its key (StepLR's gamma is no learning rate); the callee only
     // names a parameter too short to say anything alone (Dropout's p).
     if (keys.length === 0 && fact.form === 'keyword' && fact.call && fact.rawKey.length <= 2) keys = keysInText(`${fact.call.split('.').pop() ?? ''}.${fact.rawKey}`, 'code');
-    const tokens = new Set([...contentTokens(keyText), ...contentTokens(fact.path), ...fileTokens(fact.file)]);
+    // With a filter, every lookup of a fact's words (tokens, snippet words, vocabulary) is by a card
+    // word (see factRelevance.ts): the other words need not be kept.
+    const wanted = this.filter?.vocabulary;
+    const named = [...this.memoized('tok', keyText, contentTokens), ...this.memoized('tok', fact.path, contentTokens), ...this.memoized('file', fact.file, fileTokens)];
+    const tokens = new Set(wanted ? named.filter((t) => wanted.has(t)) : named);
     const configName = fact.source === 'config' ? (fact.file.split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').toLowerCase() : undefined;
     if (configName) this.configNames.add(configName);
-    const snippetTokens = [...new Set(contentTokens(fact.snippet))];
+    const lineWords = this.lineWords(fact);
+    const fileWords = this.memoized('tok', fact.file, contentTokens);
+    if (this.filter && !this.filter.keep(fact, keys, tokens)) {
+      for (const t of lineWords) if (wanted?.has(t)) this.vocabulary.add(t);
+      for (const t of fileWords) if (wanted?.has(t)) this.vocabulary.add(t);
+      this.dropped++;
+      return;
+    }
+    const snippetTokens = [...new Set(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords)];
     const entry: IndexedFact = { fact, keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
     this.all.push(entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
     for (const t of snippetTokens) this.vocabulary.add(t);
-    for (const t of contentTokens(fact.file)) this.vocabulary.add(t);
+    for (const t of fileWords) if (!wanted || wanted.has(t)) this.vocabulary.add(t);
     for (const n of namesOf(fact)) this.names.push({ name: n, fact: entry });
   }
 

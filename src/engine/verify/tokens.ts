@@ -29,7 +29,11 @@ const STOPWORDS = new Set([
   'before', 'over', 'under', 'not', 'no', 'do', 'does', 'can', 'will', 'would', 'should', 'via', 'i', 'e', 'g', 'eg', 'ie',
 ]);
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export function normalizeSymbols(s: string): string {
+  // Greek letters and superscripts are not ASCII: most text has nothing to replace.
+  if (!NON_ASCII.test(s)) return s;
   let out = '';
   for (const ch of s) out += GREEK[ch] ?? SUPERSCRIPT[ch] ?? ch;
   return out;
@@ -68,7 +72,8 @@ export function stem(w: string): string {
 export function contentTokens(s: string): string[] {
   const out: string[] = [];
   for (const w of splitWords(s)) {
-    const expanded = ABBREVIATIONS[w] ?? [w];
+    // Own keys only: a word like `constructor` must not find Object.prototype's.
+    const expanded = Object.hasOwn(ABBREVIATIONS, w) ? ABBREVIATIONS[w] : [w];
     for (const e of expanded) {
       if (STOPWORDS.has(e)) continue;
       out.push(stem(e));

@@ -1,0 +1,278 @@
+#!/usr/bin/env node
+// `npm run bench` — see bench/README.md. Not part of `npm test`.
+//
+//   node bench/run.mjs [--sizes 1000,10000,50000] [--no-stdlib] [--dir DIR] [--claims 300]
+//                      [--heap-mb 1536] [--out bench/results]
+//
+// For each corpus (the python3 standard library, generated workspaces of each size) and a
+// generated 300-claim card: ripgrep over the same files for the card's key names, the ast-grep
+// CLI scan of the engine's Python rules over the same Python files, then CardCheck through the
+// extension's worker (cold, with a fresh fact cache), then again after editing one file (warm).
+// Writes bench/results/*.json, results.md and chart.svg, and prints the table with pass/fail.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { generatedCard, generatedWorkspace, pythonStdlib } from './corpora.mjs';
+import { renderChart } from './chart.mjs';
+import { renderMarkdown } from './table.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000,50000' },
+    'no-stdlib': { type: 'boolean', default: false },
+    dir: { type: 'string', default: process.env.CARDCHECK_BENCH_DIR ?? path.join(os.tmpdir(), 'cardcheck-bench') },
+    claims: { type: 'string', default: '300' },
+    // The extension's default worker heap cap (setting cardcheck.workerMemoryMb).
+    'heap-mb': { type: 'string', default: '1536' },
+    out: { type: 'string', default: path.join(REPO, 'bench', 'results') },
+  },
+});
+
+/** The issue's targets (they are reported, not enforced). */
+export const TARGETS = {
+  stdlibRssMb: 150,
+  largeRssMb: 250,
+  largeFiles: 50000,
+  timeRatio: 1.5,
+  hostGrowthMb: 20,
+  messageBytes: 16 * 1024,
+  rerunFraction: 0.1,
+  rerunMsAt10k: 1000,
+};
+
+const log = (s) => process.stderr.write(`bench: ${s}\n`);
+
+async function main() {
+  const benchDir = path.resolve(args.dir);
+  await mkdir(benchDir, { recursive: true });
+  log(`corpora and caches in ${benchDir}`);
+
+  log('building dist/ (npm run build)');
+  const b = spawnSync(process.execPath, [path.join(REPO, 'esbuild.config.mjs')], { cwd: REPO, stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('build failed');
+  const worker = path.join(REPO, 'dist', 'worker.js');
+  if (!existsSync(worker)) throw new Error(`no ${worker}: the worker entry (src/worker/main.ts) is missing`);
+
+  const tools = await bundleTools();
+  const machine = machineInfo();
+  const astGrep = path.join(REPO, 'node_modules', '.bin', 'ast-grep');
+  const rulesFile = path.join(benchDir, 'python-rules.yml');
+  await writeFile(rulesFile, tools.engine.pythonRulesYaml());
+
+  const card = await generatedCard(benchDir, Number(args.claims));
+  const keys = await tools.engine.cardKeyPattern(card);
+  log(`card ${card}: ${keys.claims} claims on ${keys.keys.length} keys`);
+
+  const corpora = [];
+  if (!args['no-stdlib']) {
+    const std = pythonStdlib();
+    corpora.push({ name: 'stdlib', label: `Python ${std.version} stdlib`, root: std.dir });
+  }
+  for (const n of args.sizes.split(',').map((s) => Number(s.trim())).filter((n) => n > 0)) {
+    corpora.push({ name: `gen-${n}`, label: `generated ${n.toLocaleString('en-US')} files`, root: await generatedWorkspace(benchDir, n, log) });
+  }
+
+  const results = [];
+  for (const corpus of corpora) {
+    log(`== ${corpus.label} (${corpus.root})`);
+    const files = await tools.engine.filesOfRun(corpus.root, card);
+    const bytes = sumSizes(files.read);
+    log(`${files.read.length} files read by CardCheck (${files.python.length} Python), ${(bytes / 1e6).toFixed(1)} MB`);
+
+    // Warm the page cache so no tool pays the first read alone.
+    await timed('rg', ['-c', 'zzzz-warm-up', '--no-messages'], files.read);
+
+    const rg = await timed('rg', ['--count-matches', '--no-filename', '--no-messages', '-e', keys.pattern], files.read);
+    log(`ripgrep: ${rg.ms} ms, ${rg.lines} files with matches`);
+    const sg = await timed(astGrep, ['scan', '--rule', rulesFile, '--json=stream'], files.python);
+    log(`ast-grep scan: ${sg.ms} ms, ${sg.lines} matches`);
+
+    const cacheDir = path.join(benchDir, `cache-${corpus.name}`);
+    await rm(cacheDir, { recursive: true, force: true });
+    const cold = await host(tools.host, { worker, card, root: corpus.root, cacheDir, heapMb: Number(args['heap-mb']) });
+    log(`CardCheck cold: ${fmtRun(cold)}`);
+
+    const edited = await editOneFile(files.python);
+    let warm;
+    try {
+      warm = await host(tools.host, { worker, card, root: corpus.root, cacheDir, heapMb: Number(args['heap-mb']) });
+    } finally {
+      await edited.restore();
+    }
+    log(`CardCheck after editing ${path.relative(corpus.root, edited.file)}: ${fmtRun(warm)}`);
+
+    const result = {
+      corpus: corpus.name,
+      label: corpus.label,
+      files: files.read.length,
+      pythonFiles: files.python.length,
+      megabytes: Math.round(bytes / 1e5) / 10,
+      claims: keys.claims,
+      ripgrep: { ms: rg.ms, filesWithMatches: rg.lines },
+      astGrep: { ms: sg.ms, matches: sg.lines },
+      cold,
+      warm: { ...warm, editedFile: path.relative(corpus.root, edited.file) },
+      ratios: {
+        coldVsAstGrep: round2(cold.wallMs / Math.max(1, sg.ms)),
+        coldVsRipgrep: round2(cold.wallMs / Math.max(1, rg.ms)),
+        warmVsCold: round2(warm.wallMs / Math.max(1, cold.wallMs)),
+      },
+    };
+    result.targets = targetsOf(result);
+    results.push(result);
+    await mkdir(args.out, { recursive: true });
+    await writeFile(path.join(args.out, `${corpus.name}.json`), `${JSON.stringify({ machine, result }, null, 2)}\n`);
+  }
+
+  const report = { generatedAt: new Date().toISOString(), machine, card: { claims: keys.claims, keys: keys.keys }, targets: TARGETS, results };
+  await mkdir(args.out, { recursive: true });
+  await writeFile(path.join(args.out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const md = renderMarkdown(report);
+  await writeFile(path.join(args.out, 'results.md'), md);
+  await writeFile(path.join(args.out, 'chart.svg'), renderChart(report));
+  process.stdout.write(`\n${md}\n`);
+  log(`wrote ${path.relative(REPO, args.out)}/{latest.json,results.md,chart.svg}`);
+}
+
+function targetsOf(r) {
+  const t = [];
+  if (r.corpus === 'stdlib') t.push({ name: `worker peak RSS ≤ ${TARGETS.stdlibRssMb} MB (stdlib)`, value: r.cold.workerPeakRssMb, pass: r.cold.workerPeakRssMb <= TARGETS.stdlibRssMb });
+  if (r.files >= TARGETS.largeFiles * 0.9) t.push({ name: `worker peak RSS ≤ ${TARGETS.largeRssMb} MB (50k files)`, value: r.cold.workerPeakRssMb, pass: r.cold.workerPeakRssMb <= TARGETS.largeRssMb });
+  t.push({ name: `time ≤ ${TARGETS.timeRatio}× ast-grep scan`, value: r.ratios.coldVsAstGrep, pass: r.ratios.coldVsAstGrep <= TARGETS.timeRatio });
+  t.push({ name: `host growth ≤ ${TARGETS.hostGrowthMb} MB (${r.claims}-claim run)`, value: r.cold.hostRssGrowthMb, pass: r.cold.hostRssGrowthMb <= TARGETS.hostGrowthMb });
+  const largest = Math.max(r.cold.largestMessageBytes, r.warm.largestMessageBytes);
+  t.push({ name: 'no message over 16 KB', value: largest, pass: largest <= TARGETS.messageBytes && r.cold.messagesOver16k === 0 && r.warm.messagesOver16k === 0 });
+  const rerunOk = r.ratios.warmVsCold <= TARGETS.rerunFraction && (r.files < 9000 || r.files > 11000 || r.warm.wallMs <= TARGETS.rerunMsAt10k);
+  t.push({ name: `re-run after one edit ≤ ${TARGETS.rerunFraction * 100}% of cold${r.files >= 9000 && r.files <= 11000 ? ' and ≤ 1 s' : ''}`, value: r.ratios.warmVsCold, pass: rerunOk });
+  for (const x of [r.cold, r.warm]) if (x.outcome !== 'done') t.push({ name: 'run completed', value: x.outcome, pass: false });
+  return t;
+}
+
+/** Bundles the bench's TypeScript helpers next to node_modules, so native packages resolve. */
+async function bundleTools() {
+  const dir = path.join(REPO, 'node_modules', '.cache', 'cardcheck-bench');
+  await mkdir(dir, { recursive: true });
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@ast-grep/*'], logLevel: 'warning' };
+  await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'benchHost.ts')], outfile: path.join(dir, 'benchHost.js') });
+  await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'engineTools.ts')], outfile: path.join(dir, 'engineTools.js') });
+  const require = createRequire(import.meta.url);
+  return { host: path.join(dir, 'benchHost.js'), engine: require(path.join(dir, 'engineTools.js')) };
+}
+
+/** One verification through the extension's worker protocol, measured by benchHost. */
+function host(script, job) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', script, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop();
+      if (code !== 0 || !line) reject(new Error(`benchHost exited with ${code}: ${out.slice(-500)}`));
+      else resolve(JSON.parse(line));
+    });
+  });
+}
+
+/**
+ * Runs `cmd args... files` with the files split into command lines of bounded length (50k paths
+ * do not fit one), one after the other; returns the total wall time and the lines of output.
+ */
+async function timed(cmd, baseArgs, files) {
+  const chunks = [];
+  let cur = [];
+  let len = 0;
+  for (const f of files) {
+    if (len + f.length > 100_000 && cur.length > 0) {
+      chunks.push(cur);
+      cur = [];
+      len = 0;
+    }
+    cur.push(f);
+    len += f.length + 1;
+  }
+  if (cur.length > 0) chunks.push(cur);
+  let ms = 0;
+  let lines = 0;
+  for (const chunk of chunks) {
+    const started = performance.now();
+    lines += await new Promise((resolve, reject) => {
+      const child = spawn(cmd, [...baseArgs, ...chunk], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let n = 0;
+      // Count lines as they stream: ast-grep's JSON for a large corpus runs to gigabytes.
+      child.stdout.on('data', (d) => {
+        for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) n++;
+      });
+      child.on('error', reject);
+      child.on('close', () => resolve(n));
+    });
+    ms += performance.now() - started;
+  }
+  return { ms: Math.round(ms), lines };
+}
+
+/** Changes one number in the middle Python file (as a user's edit would), and can put it back. */
+async function editOneFile(pythonFiles) {
+  const file = pythonFiles[Math.floor(pythonFiles.length / 2)];
+  const original = await readFile(file);
+  await writeFile(file, Buffer.concat([original, Buffer.from('\nbench_edit_marker = 12345\n')]));
+  return { file, restore: () => writeFile(file, original) };
+}
+
+function sumSizes(files) {
+  let n = 0;
+  for (const f of files) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      // gone since the walk
+    }
+  }
+  return n;
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  const version = (cmd, a) => {
+    const r = spawnSync(cmd, a, { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim().split('\n')[0] : 'unavailable';
+  };
+  let osName = `${os.type()} ${os.release()}`;
+  try {
+    const rel = readFileSync('/etc/os-release', 'utf8');
+    osName = /PRETTY_NAME="([^"]+)"/.exec(rel)?.[1] ?? osName;
+  } catch {
+    // not Linux
+  }
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    os: osName,
+    node: process.version,
+    astGrep: version(path.join(REPO, 'node_modules', '.bin', 'ast-grep'), ['--version']),
+    ripgrep: version('rg', ['--version']),
+    python: version('python3', ['--version']),
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+function fmtRun(r) {
+  return `${r.outcome} in ${r.wallMs} ms, ${r.claims} claims, worker peak ${r.workerPeakRssMb} MB, host +${r.hostRssGrowthMb} MB, ${r.messages} messages (largest ${r.largestMessageBytes} B, ${r.messagesPerSecond}/s)${r.cache ? `, cache ${JSON.stringify(r.cache)}` : ''}`;
+}
+
+function round2(n) {
+  return Math.round(n * 100) / 100;
+}
+
+main().catch((e) => {
+  log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,315 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Fact } from '../facts/fact.js';
+import type { WorkspaceFile } from '../workspace/workspaceFile.js';
+import { decodeFact, encodeFact, jsonSafe } from './factCodec.js';
+import {
+  checksum,
+  encodeTrailer,
+  PACK_FORMAT,
+  PackDamage,
+  readExactly,
+  readPackIndex,
+  sha1Hex,
+  type PackEntry,
+  type PackIndex,
+} from './factPack.js';
+
+/** What a workspace file gave when it was read and extracted; what the cache keeps per file. */
+export interface FileExtraction {
+  facts: Fact[];
+  /** Extraction warnings (the file's own problems), replayed on a cache hit. */
+  warnings: string[];
+  /** Set when the file was not UTF-8 (see readWorkspaceFile). */
+  encoding?: string;
+}
+
+export interface FactCacheOptions {
+  /** Folder holding the packs (created if missing); one pack per workspace root. */
+  dir: string;
+  /** Absolute workspace root. */
+  root: string;
+  /** Identifies the extractors: facts written by another engine are not reused. */
+  engine: string;
+}
+
+export interface FactCacheStats {
+  /** Files whose facts came from the cache without reading them (size and mtime matched). */
+  statHits: number;
+  /** Files read again whose content hash matched: facts reused, not re-extracted. */
+  hashHits: number;
+  /** Files extracted (new, changed, or not in the cache). */
+  misses: number;
+  /** Records that failed their checksum or decoding. */
+  damaged: number;
+}
+
+/**
+ * An entry whose file was modified less than this before it was read may have changed again
+ * within the same mtime tick (FAT has 2 s granularity): its stat is not trusted, its content
+ * hash is checked (git's "racily clean" problem).
+ */
+export const RACY_WINDOW_MS = 2000;
+/** Temporary packs older than this were left by a run that died; they are removed. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** The read options and file traits the facts of a file depend on, besides its content. */
+export function readKey(file: WorkspaceFile, maxFileBytes: number): string {
+  return `${file.kind}|${[...file.flags].sort().join(',')}|${maxFileBytes}`;
+}
+
+/** Hash of what was read (the text and how it maps to the file), the cache's content key. */
+export function contentHash(text: string, mapping: string): string {
+  return sha1Hex(`${mapping}\u0000${text}`);
+}
+
+interface Hit {
+  entry: PackEntry;
+  bytes: Buffer;
+  extraction: FileExtraction;
+}
+
+/**
+ * The fact cache of one run (DESIGN.md memory rule 5): facts per workspace file on disk, keyed by
+ * path, size, modification time and content hash, written as a new pack that replaces the old
+ * one on `commit()`. Concurrent runs each write their own temporary pack and rename it into
+ * place (the last one wins; both are complete). A damaged pack or record is never trusted: it is
+ * ignored and rebuilt. All methods are safe to call with several files in flight.
+ */
+export class FactCache {
+  readonly stats: FactCacheStats = { statHits: 0, hashHits: 0, misses: 0, damaged: 0 };
+  private readonly entries = new Map<string, PackEntry>();
+  private readonly written: PackEntry[] = [];
+  private writeOffset = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly options: FactCacheOptions,
+    readonly packPath: string,
+    private readonly tempPath: string,
+    private readonly old: FileHandle | undefined,
+    private readonly out: FileHandle,
+    oldIndex: PackIndex | undefined,
+    /** Set when the previous pack was unusable: the reason, for a warning. */
+    readonly damage: string | undefined,
+  ) {
+    for (const e of oldIndex?.entries ?? []) this.entries.set(e[0], e);
+  }
+
+  /**
+   * Opens the cache of `root` in `dir`. Throws only when the folder cannot be created or written
+   * (the caller then runs without a cache); a damaged pack is reported in `damage` and ignored.
+   */
+  static async open(options: FactCacheOptions): Promise<FactCache> {
+    await mkdir(options.dir, { recursive: true });
+    const base = `facts-${sha1Hex(path.resolve(options.root)).slice(0, 16)}.v${PACK_FORMAT}.pack`;
+    const packPath = path.join(options.dir, base);
+    await removeStaleTemps(options.dir, base);
+    const tempPath = `${packPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const out = await open(tempPath, 'wx');
+
+    let old: FileHandle | undefined;
+    let index: PackIndex | undefined;
+    let damage: string | undefined;
+    try {
+      old = await open(packPath, 'r');
+      index = await readPackIndex(old);
+      if (index.engine !== options.engine || index.root !== path.resolve(options.root)) index = undefined;
+    } catch (e) {
+      index = undefined;
+      if (old === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') {
+        // no cache yet
+      } else {
+        damage = e instanceof PackDamage ? e.message : `cannot read it (${e instanceof Error ? e.message : String(e)})`;
+      }
+    }
+    if (!index && old) {
+      await old.close().catch(() => undefined);
+      old = undefined;
+    }
+    return new FactCache(options, packPath, tempPath, old, out, index, damage);
+  }
+
+  /**
+   * The cached facts of `file` if its size and mtime are those it had when cached (and that was
+   * not racy); undefined otherwise. The entry moves to the new pack.
+   */
+  async byStat(file: WorkspaceFile, key: string): Promise<FileExtraction | undefined> {
+    const entry = this.entries.get(file.relPath);
+    if (!entry || entry[5] !== key || entry[1] !== file.size || entry[2] !== file.mtimeMs) return undefined;
+    if (entry[2] >= entry[3] - RACY_WINDOW_MS) return undefined;
+    const hit = await this.load(entry, file.relPath);
+    if (!hit) return undefined;
+    this.stats.statHits++;
+    await this.append(entry, hit.bytes);
+    return hit.extraction;
+  }
+
+  /** The cached facts of `file` if its content hash is the cached one (the file was touched, not changed). */
+  async byHash(file: WorkspaceFile, key: string, hash: string, readAtMs: number): Promise<FileExtraction | undefined> {
+    const entry = this.entries.get(file.relPath);
+    if (!entry || entry[5] !== key || entry[4] !== hash) return undefined;
+    const hit = await this.load(entry, file.relPath);
+    if (!hit) return undefined;
+    this.stats.hashHits++;
+    await this.append([file.relPath, file.size, file.mtimeMs, readAtMs, hash, key, 0, 0, entry[8]], hit.bytes);
+    return hit.extraction;
+  }
+
+  /** Records a fresh extraction of `file` for the next run. */
+  async store(file: WorkspaceFile, key: string, hash: string, readAtMs: number, extraction: FileExtraction): Promise<void> {
+    this.stats.misses++;
+    if (this.closed || !extraction.facts.every((f) => jsonSafe(f.value))) return;
+    const body = JSON.stringify({ f: extraction.facts.map(encodeFact), w: extraction.warnings, ...(extraction.encoding ? { e: extraction.encoding } : {}) });
+    const bytes = Buffer.from(body, 'utf8');
+    await this.append([file.relPath, file.size, file.mtimeMs, readAtMs, hash, key, 0, 0, checksum(bytes)], bytes);
+  }
+
+  /** Writes the new pack's index and puts it in place of the old pack. */
+  async commit(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      const index: PackIndex = {
+        format: PACK_FORMAT,
+        engine: this.options.engine,
+        root: path.resolve(this.options.root),
+        writtenAt: Date.now(),
+        entries: this.written,
+      };
+      const bytes = Buffer.from(JSON.stringify(index), 'utf8');
+      const offset = this.writeOffset;
+      await writeAll(this.out, bytes, offset);
+      await writeAll(this.out, encodeTrailer(offset, bytes.length, sha1Hex(bytes)), offset + bytes.length);
+      await this.out.close();
+      // Windows cannot replace a file this process holds open.
+      await this.old?.close().catch(() => undefined);
+      await rename(this.tempPath, this.packPath);
+    } catch (e) {
+      await this.cleanup();
+      throw e;
+    }
+  }
+
+  /** Drops the new pack (a cancelled or failed run); the old one stays as it was. */
+  async discard(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.cleanup();
+  }
+
+  private async cleanup(): Promise<void> {
+    await this.out.close().catch(() => undefined);
+    await this.old?.close().catch(() => undefined);
+    await unlink(this.tempPath).catch(() => undefined);
+  }
+
+  private async load(entry: PackEntry, relPath: string): Promise<Hit | undefined> {
+    if (!this.old || this.closed) return undefined;
+    let bytes: Buffer;
+    try {
+      bytes = await readExactly(this.old, entry[6], entry[7]);
+    } catch {
+      this.stats.damaged++;
+      return undefined;
+    }
+    const extraction = checksum(bytes) === entry[8] ? decodeBody(bytes, relPath) : undefined;
+    if (!extraction) {
+      this.stats.damaged++;
+      this.entries.delete(relPath);
+      return undefined;
+    }
+    return { entry, bytes, extraction };
+  }
+
+  /** Reserves the next range of the new pack synchronously, so records in flight never overlap. */
+  private async append(entry: PackEntry, bytes: Buffer): Promise<void> {
+    if (this.closed) return;
+    const offset = this.writeOffset;
+    this.writeOffset += bytes.length;
+    const written: PackEntry = [entry[0], entry[1], entry[2], entry[3], entry[4], entry[5], offset, bytes.length, entry[8]];
+    try {
+      await writeAll(this.out, bytes, offset);
+      this.written.push(written);
+    } catch {
+      // A full disk costs this entry, not the run.
+    }
+  }
+}
+
+function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { f, w, e } = body as { f?: unknown; w?: unknown; e?: unknown };
+  if (!Array.isArray(f) || !Array.isArray(w) || !w.every((x) => typeof x === 'string')) return undefined;
+  if (e !== undefined && typeof e !== 'string') return undefined;
+  const facts: Fact[] = [];
+  for (const t of f) {
+    const fact = decodeFact(t, relPath);
+    if (!fact) return undefined;
+    facts.push(fact);
+  }
+  return { facts, warnings: w as string[], ...(e !== undefined ? { encoding: e } : {}) };
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+async function removeStaleTemps(dir: string, base: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`) || !name.endsWith('.tmp')) continue;
+    const full = path.join(dir, name);
+    try {
+      if (now - (await stat(full)).mtimeMs > STALE_TEMP_MS) await unlink(full);
+    } catch {
+      // another run may be removing it too
+    }
+  }
+}
+
+/**
+ * Opens the cache for a run, or returns undefined (the run goes on without one) when its folder
+ * cannot be used; says so, and says when a damaged pack is being rebuilt.
+ */
+export async function openFactCache(options: FactCacheOptions, warn: (message: string) => void): Promise<FactCache | undefined> {
+  try {
+    const cache = await FactCache.open(options);
+    if (cache.damage) warn(`fact cache ${cache.packPath} was damaged (${cache.damage}); rebuilding it`);
+    return cache;
+  } catch (e) {
+    warn(`fact cache disabled: cannot use ${options.dir} (${e instanceof Error ? e.message : String(e)})`);
+    return undefined;
+  }
+}
+
+/** Ends the cache's part in a run: keeps the new pack after a complete walk, drops it otherwise. */
+export async function closeFactCache(cache: FactCache | undefined, complete: boolean, warn: (message: string) => void): Promise<void> {
+  if (!cache) return;
+  if (!complete) {
+    await cache.discard();
+    return;
+  }
+  try {
+    await cache.commit();
+  } catch (e) {
+    warn(`fact cache not saved: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}

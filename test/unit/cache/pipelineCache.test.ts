@@ -1,0 +1,91 @@
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../../src/engine/pipeline.js';
+import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
+import { ClaimDelta } from '../../../src/engine/delta/claimDelta.js';
+import { toBaselineClaim } from '../../../src/engine/delta/baselineClaims.js';
+import { tempWorkspace } from '../../support/tempWorkspace.js';
+
+const CARD = `# Tiny model
+
+| Hyperparameter | Value |
+|---|---|
+| Learning rate | 3e-4 |
+| Batch size | 32 |
+| Epochs | 10 |
+`;
+const FILES = {
+  'card.md': CARD,
+  'train.py': 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--epochs", type=int, default=10)\nlearning_rate = 3e-4\n',
+  'configs/base.yaml': 'batch_size: 32\nlr: 0.0003\n',
+};
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function setup(): { root: string; cacheDir: string } {
+  const ws = tempWorkspace(FILES);
+  cleanups.push(ws.dispose);
+  const old = Date.now() / 1000 - 60;
+  for (const rel of Object.keys(FILES)) utimesSync(path.join(ws.root, rel), old, old);
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'cc-pipe-cache-'));
+  cleanups.push(() => rmSync(cacheDir, { recursive: true, force: true }));
+  return { root: ws.root, cacheDir };
+}
+
+async function verify(root: string, cacheDir: string) {
+  const claims: ClaimResult[] = [];
+  const warnings: EngineWarning[] = [];
+  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options: { cacheDir } }, {
+    progress: () => undefined,
+    claim: (c) => { claims.push(c); },
+    warning: (w) => { warnings.push(w); },
+  });
+  return { claims, warnings, result };
+}
+
+describe('pipeline with a fact cache', () => {
+  it('a second run reads nothing again and decides the same', async () => {
+    const { root, cacheDir } = setup();
+    const cold = await verify(root, cacheDir);
+    expect(cold.result.stats.cache).toEqual({ statHits: 0, hashHits: 0, misses: 2, damaged: 0 });
+    expect(cold.claims.map((c) => c.verdict)).toEqual(['supported', 'supported', 'supported']);
+    const warm = await verify(root, cacheDir);
+    expect(warm.result.stats.cache).toEqual({ statHits: 2, hashHits: 0, misses: 0, damaged: 0 });
+    expect(warm.claims).toEqual(cold.claims);
+    expect(warm.warnings).toEqual(cold.warnings);
+    expect(readdirSync(cacheDir).some((n) => n.endsWith('.pack'))).toBe(true);
+  });
+
+  it('after an edit only that file is extracted, and the delta names the line that made the claim false', async () => {
+    const { root, cacheDir } = setup();
+    const before = await verify(root, cacheDir);
+    writeFileSync(path.join(root, 'configs/base.yaml'), 'batch_size: 64\nlr: 0.0003\n');
+    const after = await verify(root, cacheDir);
+    expect(after.result.stats.cache).toMatchObject({ statHits: 1, misses: 1 });
+    const delta = new ClaimDelta(before.claims.map(toBaselineClaim), 'previous run');
+    const annotated = after.claims.map((c) => delta.annotate(c));
+    const changed = annotated.filter((c) => c.change);
+    expect(changed).toHaveLength(1);
+    expect(changed[0].text).toContain('Batch size');
+    expect(changed[0].change).toMatchObject({ from: 'supported', to: 'contradicted' });
+    expect(changed[0].change?.reason).toContain('configs/base.yaml:1');
+    expect(delta.summary()).toMatchObject({ changed: 1, added: 0, removedCount: 0 });
+  });
+
+  it('a cancelled run leaves the previous cache usable', async () => {
+    const { root, cacheDir } = setup();
+    await verify(root, cacheDir);
+    const abort = new AbortController();
+    abort.abort();
+    await expect(runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options: { cacheDir } }, {
+      progress: () => undefined, claim: () => undefined, warning: () => undefined,
+    }, abort.signal)).rejects.toThrow();
+    expect(readdirSync(cacheDir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ statHits: 2 });
+  });
+});
