@@ -164,6 +164,26 @@
     ];
     if (typeof p.rssMb === 'number') facts.push(`worker memory ${Math.round(p.rssMb)} MB`);
     box.append(el('div', { class: 'progress-text', id: 'progress-text' }, [facts.join(' · ')]), bar);
+    const llm = llmStatsText(model.run && model.run.llm);
+    if (llm) box.append(el('div', { class: 'llm-stats', id: 'llm-stats' }, [llm]));
+  }
+
+  /**
+   * What the LLM pass spent and achieved (`done.stats.llm`), or '' when it did not run.
+   * @param {any} s
+   */
+  function llmStatsText(s) {
+    if (!s || typeof s !== 'object') return '';
+    const n = (/** @type {unknown} */ v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    const tokens = n(s.promptTokens) + n(s.completionTokens);
+    return [
+      'LLM pass',
+      `${n(s.requests)} request${n(s.requests) === 1 ? '' : 's'}`,
+      `${tokens.toLocaleString('en-US')} tokens`,
+      `${(n(s.ms) / 1000).toFixed(1)} s`,
+      `${n(s.accepted)} accepted`,
+      `${n(s.rejected)} rejected`,
+    ].join(' · ');
   }
 
   function counts() {
@@ -297,8 +317,11 @@
           ev.preventDefault();
           vscode.postMessage({ type: 'openEvidence', claimId: c.id, index });
         });
+        const badge = e.source === 'llm'
+          ? el('span', { class: 'badge badge-llm', title: 'Found by the LLM pass; the engine re-checked the cited line' }, ['LLM'])
+          : undefined;
         list.append(
-          el('li', { class: `stance-${e.stance}` }, [link, el('span', { class: 'stance' }, [` ${e.stance} · ${e.source}`]), el('pre', { class: 'snippet' }, [e.snippet])]),
+          el('li', { class: `stance-${e.stance}` }, [link, badge, el('span', { class: 'stance' }, [` ${e.stance} · ${e.source}`]), el('pre', { class: 'snippet' }, [e.snippet])]),
         );
       });
       body.append(list);

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ClaimResult } from '../engine/model.js';
+import type { HostToWebview } from '../protocol/webviewMessages.js';
 import type { PanelFeedStats } from './panel/panelFeed.js';
 
 /** What a finished (or dropped) verification reports to the caller of `verify`. */
@@ -29,4 +30,13 @@ export interface CardCheckApi {
   /** Fires for every claim result the host receives. */
   onDidReceiveClaim: vscode.Event<{ card: string; claimId: string }>;
   panel(): { visible: boolean; card: string | undefined; stats: PanelFeedStats | undefined };
+  /** What the evidence panel is sent when it loads on its current card (its whole content). */
+  panelSnapshot(): HostToWebview[];
+  /** The CardCheck Output channel's most recent lines (all levels), oldest first. */
+  outputLines(): string[];
+  /**
+   * Stores the LLM endpoint's key in VS Code's SecretStorage, as *CardCheck: Set LLM API Key*
+   * does; an empty string removes it. The key can be set, never read back.
+   */
+  setLlmApiKey(key: string): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CardCheckApi, VerifyOutcome } from './api.js';
 import { cardFileUri, findCards, isCardUri, pickCard, targetFor } from './cardTargets.js';
@@ -5,6 +6,9 @@ import { ClaimHover } from './diagnostics/claimHover.js';
 import { ClaimCodeActions, OPEN_EVIDENCE_COMMAND, REVEAL_CLAIM_COMMAND } from './diagnostics/codeActions.js';
 import { DiagnosticsController } from './diagnostics/diagnosticsController.js';
 import { DOCX_SCHEME, DocxTextProvider, docxTextUri, isDocx } from './docx/docxDocuments.js';
+import { setLlmApiKeyCommand, storeLlmApiKey } from './llm/llmKeyCommand.js';
+import { LLM_API_KEY_SECRET } from './llm/llmKeyInput.js';
+import { RecordingLogChannel } from './outputTail.js';
 import { EvidencePanel, PANEL_VIEW_TYPE } from './panel/evidencePanel.js';
 import { toVsRange } from './positions.js';
 import { SavedResults } from './runs/savedResults.js';
@@ -19,12 +23,17 @@ export const COMMANDS = {
   cancel: 'cardcheck.cancel',
   showPanel: 'cardcheck.showPanel',
   clear: 'cardcheck.clearResults',
+  setLlmApiKey: 'cardcheck.setLlmApiKey',
 } as const;
 
 export function activate(context: vscode.ExtensionContext): CardCheckApi {
-  const log = vscode.window.createOutputChannel('CardCheck', { log: true });
+  const log = new RecordingLogChannel(vscode.window.createOutputChannel('CardCheck', { log: true }));
   const workerScript = context.asAbsolutePath('dist/worker.js');
-  const service = new VerificationService(workerScript, log);
+  const service = new VerificationService(workerScript, log, {
+    apiKey: async () => context.secrets.get(LLM_API_KEY_SECRET),
+    workspaceTrusted: () => vscode.workspace.isTrusted,
+    cacheDir: path.join(context.globalStorageUri.fsPath, 'llm-cache'),
+  });
   const diagnostics = new DiagnosticsController(service, log);
   const saved = new SavedResults(context.storageUri ?? context.globalStorageUri);
   const docx = new DocxTextProvider(async (file) => {
@@ -177,6 +186,7 @@ export function activate(context: vscode.ExtensionContext): CardCheckApi {
         log.info('results cleared');
       }),
     ),
+    vscode.commands.registerCommand(COMMANDS.setLlmApiKey, guarded('setLlmApiKey', () => setLlmApiKeyCommand(context.secrets, log))),
     vscode.commands.registerCommand(OPEN_EVIDENCE_COMMAND, guarded('openEvidence', async (cardKey, claimId, index) => {
       if (typeof cardKey === 'string' && typeof claimId === 'string' && typeof index === 'number') await openEvidence(cardKey, claimId, index);
     })),
@@ -201,6 +211,11 @@ export function activate(context: vscode.ExtensionContext): CardCheckApi {
     workerPid: (card) => service.workerPid(cardFileUri(card).toString()),
     onDidReceiveClaim: claimEvents.event,
     panel: () => ({ visible: panel.visible, card: panel.currentCard, stats: panel.stats() }),
+    panelSnapshot: () => panel.snapshot(),
+    outputLines: () => log.recent(),
+    setLlmApiKey: async (key) => {
+      await storeLlmApiKey(context.secrets, key);
+    },
   };
 }
 

@@ -22,7 +22,14 @@ export const SETTING_DEFAULTS = {
   workerMemoryMb: 1536,
   cardGlob: '**/*{card,Card,CARD}*.{md,docx}',
   showPanelOnVerify: true,
+  'llm.enabled': false,
+  'llm.baseUrl': 'https://api.openai.com/v1',
+  'llm.model': 'gpt-4o-mini',
+  'llm.maxRequests': 60,
 } as const;
+
+/** An http(s) URL: the LLM endpoint receives workspace text and the key, nothing else will do. */
+const HttpUrlSchema = z.string().refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), 'an http(s) URL');
 
 export const SettingsSchema = z.object({
   contradictedSeverity: SeveritySettingSchema.catch(SETTING_DEFAULTS.contradictedSeverity),
@@ -35,6 +42,10 @@ export const SettingsSchema = z.object({
   workerMemoryMb: z.number().int().min(128).max(65_536).catch(SETTING_DEFAULTS.workerMemoryMb),
   cardGlob: z.string().min(1).catch(SETTING_DEFAULTS.cardGlob),
   showPanelOnVerify: z.boolean().catch(SETTING_DEFAULTS.showPanelOnVerify),
+  'llm.enabled': z.boolean().catch(SETTING_DEFAULTS['llm.enabled']),
+  'llm.baseUrl': HttpUrlSchema.catch(SETTING_DEFAULTS['llm.baseUrl']),
+  'llm.model': z.string().trim().min(1).max(200).catch(SETTING_DEFAULTS['llm.model']),
+  'llm.maxRequests': z.number().int().min(1).max(10_000).catch(SETTING_DEFAULTS['llm.maxRequests']),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClaimResultSchema, SummarySchema } from '../engine/model.js';
+import { ClaimResultSchema, LlmStatsSchema, SummarySchema } from '../engine/model.js';
 import { ProgressSchema } from './events.js';
 
 /**
@@ -19,6 +19,8 @@ export const PanelRunSchema = z.object({
   message: z.string().optional(),
   startedAt: z.number().optional(),
   durationMs: z.number().optional(),
+  /** The LLM pass's requests, tokens, time and accepted / rejected answers (`done.stats.llm`), when it ran. */
+  llm: LlmStatsSchema.optional(),
 });
 export type PanelRun = z.infer<typeof PanelRunSchema>;
 

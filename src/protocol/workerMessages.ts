@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlmOptionsSchema } from '../engine/llm/llmOptions.js';
 import { EngineEventSchema, MAX_MESSAGE_BYTES } from './events.js';
 
 /**
@@ -6,12 +7,19 @@ import { EngineEventSchema, MAX_MESSAGE_BYTES } from './events.js';
  * Both sides parse every message they receive with these schemas; nothing crosses unvalidated.
  */
 
+/** Longer than any provider's key; a longer one is refused where it is entered. */
+export const MAX_LLM_API_KEY_CHARS = 4096;
+
 const EngineOptionsWireSchema = z.object({
   maxFileBytes: z.number().int().positive().optional(),
   include: z.array(z.string()).optional(),
   exclude: z.array(z.string()).optional(),
   maxClaims: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().optional(),
+  /** The fact cache's folder (the extension's workspace storage); no cache when absent. */
+  cacheDir: z.string().min(1).optional(),
+  /** The optional LLM pass; without it here zod would strip `llm` and the pass never reach the worker. */
+  llm: LlmOptionsSchema.partial().optional(),
 });
 
 export const WireJobSchema = z.object({
@@ -20,6 +28,14 @@ export const WireJobSchema = z.object({
   options: EngineOptionsWireSchema.optional(),
   /** The unsaved editor buffer arrives beforehand in this many `cardText` chunks (0: read the file). */
   cardTextChunks: z.number().int().min(0).default(0),
+  /**
+   * The LLM endpoint's key. It travels only here, inside the verify message on the fork's IPC
+   * channel (never in the worker's env or argv, never in `options`); bounded so the message stays
+   * under the ceiling.
+   */
+  llmApiKey: z.string().min(1).max(MAX_LLM_API_KEY_CHARS).optional(),
+  /** `vscode.workspace.isTrusted`: the engine refuses the LLM pass when false, whatever `options.llm` says. */
+  workspaceTrusted: z.boolean().optional(),
 });
 export type WireJob = z.infer<typeof WireJobSchema>;
 

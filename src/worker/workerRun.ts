@@ -3,6 +3,7 @@ import type { PipelineResult, PipelineSink, VerifyJob } from '../engine/pipeline
 import type { Progress } from '../protocol/events.js';
 import { CancelledError, CoalescingSender, CreditWindow } from '../protocol/flowControl.js';
 import { fitClaimResult, truncate } from '../protocol/messageBudget.js';
+import { SecretScrubber } from '../protocol/secretScrub.js';
 import {
   assertMessageSize,
   batchLines,
@@ -118,6 +119,7 @@ async function runVerification(
 ): Promise<number> {
   const rssMb = deps.rssMb ?? (() => Math.round(process.memoryUsage.rss() / (1024 * 1024)));
   const maxWarnings = deps.maxWarnings ?? 200;
+  const scrub = new SecretScrubber(wire.llmApiKey);
   let latest: Progress = { phase: 'card', claimsDone: 0, claimsTotal: 0, filesScanned: 0 };
   const progress = new CoalescingSender<Progress>(
     (p) => port.send({ type: 'event', event: { type: 'progress', progress: p } }),
@@ -143,7 +145,7 @@ async function runVerification(
     },
     async claim(c) {
       const seq = await credits.acquire();
-      const message: WorkerToHost = { type: 'event', event: { type: 'claim', seq, claim: fitClaimResult(c) } };
+      const message: WorkerToHost = { type: 'event', event: { type: 'claim', seq, claim: fitClaimResult(scrub.value(c)) } };
       assertMessageSize(message);
       await port.send(message);
     },
@@ -154,7 +156,7 @@ async function runVerification(
         return;
       }
       warningsSent += 1;
-      track(port.send({ type: 'event', event: { type: 'warning', warning: { path: truncate(w.path, 512), message: truncate(w.message, 2000) } } }));
+      track(port.send({ type: 'event', event: { type: 'warning', warning: { path: truncate(w.path, 512), message: truncate(scrub.text(w.message), 2000) } } }));
     },
   };
 
@@ -163,6 +165,8 @@ async function runVerification(
     workspaceRoot: wire.workspaceRoot,
     ...(cardText !== undefined ? { cardText } : {}),
     ...(wire.options ? { options: wire.options } : {}),
+    ...(wire.llmApiKey !== undefined ? { llmApiKey: wire.llmApiKey } : {}),
+    ...(wire.workspaceTrusted !== undefined ? { workspaceTrusted: wire.workspaceTrusted } : {}),
   };
 
   try {
@@ -185,7 +189,7 @@ async function runVerification(
     await Promise.all(pendingSends);
     if (warningsOmitted > 0) await port.send({ type: 'warningsOmitted', count: warningsOmitted }).catch(() => undefined);
     const path = typeof error === 'object' && error !== null && 'path' in error && typeof error.path === 'string' ? error.path : undefined;
-    await sendError(port, errorMessage(error), path);
+    await sendError(port, errorMessage(error, scrub), path);
     return WORKER_EXIT.failed;
   }
 }
@@ -206,8 +210,10 @@ async function sendCardLines(port: WorkerPort, deps: WorkerDeps, cardPath: strin
   }
 }
 
-function errorMessage(error: unknown): string {
-  return truncate(error instanceof Error ? error.message : String(error), 4000);
+function errorMessage(error: unknown, scrub?: SecretScrubber): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // Scrub before cutting: a key cut in half would no longer be recognised.
+  return truncate(scrub ? scrub.text(text) : text, 4000);
 }
 
 async function sendError(port: WorkerPort, message: string, path?: string): Promise<void> {

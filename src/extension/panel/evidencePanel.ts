@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { PanelUiStateSchema, WebviewToHostSchema, type HostToWebview } from '../../protocol/webviewMessages.js';
 import type { CardRun } from '../runs/cardRun.js';
 import type { VerificationService } from '../runs/verificationService.js';
-import { PanelFeed, type PanelFeedStats, type PanelView } from './panelFeed.js';
+import { PanelFeed, replayMessages, type PanelFeedStats, type PanelView } from './panelFeed.js';
 import { panelHtml } from './panelHtml.js';
 
 export const PANEL_VIEW_TYPE = 'cardcheck.evidence';
@@ -86,6 +86,12 @@ export class EvidencePanel implements vscode.Disposable {
 
   stats(): PanelFeedStats | undefined {
     return this.feed?.getStats();
+  }
+
+  /** What the webview is sent when it (re)loads on the current card: the panel's whole content. */
+  snapshot(): HostToWebview[] {
+    const view = this.view();
+    return view ? replayMessages(view) : [];
   }
 
   /** Opens (or reveals) the panel on a card. */

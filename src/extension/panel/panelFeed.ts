@@ -173,11 +173,7 @@ export class PanelFeed {
       this.replayDue = false;
       this.clearDirty();
       this.stats.replays += 1;
-      this.send({ type: 'reset', run: view.run });
-      if (view.progress) this.send({ type: 'progress', progress: view.progress });
-      this.sendClaims(view.claims());
-      if (view.summary) this.send({ type: 'summary', summary: view.summary });
-      this.send({ type: 'notices', notices: [...view.notices], omitted: view.omittedNotices });
+      for (const m of replayMessages(view, this.batchBytes)) this.send(m);
       return;
     }
     if (this.dirtyRun) this.send({ type: 'run', run: view.run });
@@ -198,18 +194,32 @@ export class PanelFeed {
   }
 
   private sendClaims(claims: Iterable<PanelClaim>): void {
-    let batch: PanelClaim[] = [];
-    let bytes = 0;
-    for (const c of claims) {
-      const size = Buffer.byteLength(JSON.stringify(c), 'utf8');
-      if (batch.length > 0 && bytes + size > this.batchBytes) {
-        this.send({ type: 'claims', claims: batch });
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(c);
-      bytes += size;
-    }
-    if (batch.length > 0) this.send({ type: 'claims', claims: batch });
+    for (const batch of claimBatches(claims, this.batchBytes)) this.send({ type: 'claims', claims: batch });
   }
+}
+
+/** Everything a freshly loaded webview is sent for a view, in order. */
+export function replayMessages(view: PanelView, batchBytes = 12 * 1024): HostToWebview[] {
+  const messages: HostToWebview[] = [{ type: 'reset', run: view.run }];
+  if (view.progress) messages.push({ type: 'progress', progress: view.progress });
+  for (const batch of claimBatches(view.claims(), batchBytes)) messages.push({ type: 'claims', claims: batch });
+  if (view.summary) messages.push({ type: 'summary', summary: view.summary });
+  messages.push({ type: 'notices', notices: [...view.notices], omitted: view.omittedNotices });
+  return messages;
+}
+
+function* claimBatches(claims: Iterable<PanelClaim>, batchBytes: number): Generator<PanelClaim[]> {
+  let batch: PanelClaim[] = [];
+  let bytes = 0;
+  for (const c of claims) {
+    const size = Buffer.byteLength(JSON.stringify(c), 'utf8');
+    if (batch.length > 0 && bytes + size > batchBytes) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(c);
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -1,4 +1,4 @@
-import type { ClaimResult, EngineWarning, Summary } from '../../engine/model.js';
+import type { ClaimResult, EngineWarning, LlmStats, Summary } from '../../engine/model.js';
 import type { Progress } from '../../protocol/events.js';
 import type { PanelClaim, RunStatus } from '../../protocol/webviewMessages.js';
 
@@ -17,6 +17,8 @@ export class CardRun {
   summary: Summary | undefined;
   startedAt: number | undefined;
   durationMs: number | undefined;
+  /** What the LLM pass spent and achieved in the last finished run, when it ran. */
+  llmStats: LlmStats | undefined;
   readonly claims = new Map<string, PanelClaim>();
   readonly notices: string[] = [];
   omittedNotices = 0;
@@ -38,6 +40,7 @@ export class CardRun {
     this.summary = undefined;
     this.startedAt = now;
     this.durationMs = undefined;
+    this.llmStats = undefined;
     this.claims.clear();
     this.notices.length = 0;
     this.omittedNotices = 0;

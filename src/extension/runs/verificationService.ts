@@ -1,10 +1,14 @@
 import * as vscode from 'vscode';
-import type { Summary } from '../../engine/model.js';
+import type { LlmStats, Summary } from '../../engine/model.js';
+import { SecretScrubber } from '../../protocol/secretScrub.js';
 import type { PanelRun } from '../../protocol/webviewMessages.js';
+import type { WireJob } from '../../protocol/workerMessages.js';
+import { planLlmPass, type LlmRunPlan } from '../llm/llmRunPlan.js';
 import { engineOptions, readSettings } from '../settings.js';
 import type { Settings } from '../settingsSchema.js';
 import { WorkerProcess, type WorkerOutcome } from '../worker/workerProcess.js';
 import { CardRun } from './cardRun.js';
+import { describeJob } from './jobLog.js';
 import { RunQueue, type EnqueueResult } from './runQueue.js';
 
 /** A card to verify, resolved from a command's arguments. */
@@ -31,6 +35,15 @@ export interface RunResult {
   run: CardRun;
 }
 
+/** What the host needs for the optional LLM pass; the key is read per run, only when the pass runs. */
+export interface LlmHostAccess {
+  apiKey(): Promise<string | undefined>;
+  /** `vscode.workspace.isTrusted`, asked at the start of each run. */
+  workspaceTrusted(): boolean;
+  /** Folder of the pass's answer cache (the extension's global storage). */
+  cacheDir: string;
+}
+
 /** How often the worker's memory is written to the Output channel while it runs. */
 const RSS_LOG_INTERVAL_MS = 5000;
 
@@ -50,6 +63,7 @@ export class VerificationService implements vscode.Disposable {
   constructor(
     private readonly workerScript: string,
     private readonly log: vscode.LogOutputChannel,
+    private readonly llm: LlmHostAccess,
   ) {}
 
   get activeKey(): string | undefined {
@@ -142,6 +156,7 @@ export class VerificationService implements vscode.Disposable {
       ...(run.message !== undefined ? { message: run.message } : {}),
       ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
       ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
+      ...(run.llmStats !== undefined ? { llm: run.llmStats } : {}),
     };
   }
 
@@ -164,72 +179,113 @@ export class VerificationService implements vscode.Disposable {
     const settings = readSettings(target.cardUri, (keys) => this.log.warn(`invalid value for ${keys.join(', ')}; using the default`));
     run.begin(Date.now());
     this.emitter.fire({ kind: 'begin', run });
-    this.log.info(
-      `verify ${run.cardPath} against ${run.workspaceRoot} (worker heap cap ${settings.workerMemoryMb} MB, max file ${settings.maxFileSizeKb} KB, max claims ${settings.maxClaimsPerCard})`,
-    );
-
-    let peakRss = 0;
-    let worker: WorkerProcess;
-    try {
-      worker = this.startWorker(run, target, settings, (rss) => (peakRss = Math.max(peakRss, rss)));
-    } catch (error) {
-      const outcome: WorkerOutcome = {
-        kind: 'crashed',
-        message: `The CardCheck worker could not start: ${error instanceof Error ? error.message : String(error)}`,
-        exitCode: null,
-        signal: null,
-        claimsReceived: 0,
-      };
-      this.finish(run, outcome, settings.maxClaimsPerCard, 0);
-      return { finished: Promise.resolve(outcome), cancel: async () => undefined };
+    const plan = planLlmPass(settings, { workspaceTrusted: this.llm.workspaceTrusted(), cacheDir: this.llm.cacheDir });
+    if (plan.notice) {
+      run.addNotice(plan.notice);
+      this.log.warn(`${run.label}: ${plan.notice}`);
+      this.emitter.fire({ kind: 'notices', run });
     }
-    this.workers.set(key, worker);
-    this.log.info(`${run.label}: worker pid ${worker.pid ?? '?'} started`);
 
-    const finished = worker.outcome.then((outcome) => {
-      if (this.workers.get(key) === worker) this.workers.delete(key);
+    let cancelled = false;
+    let worker: WorkerProcess | undefined;
+    const finished = (async (): Promise<WorkerOutcome> => {
+      // The key is read only for a run that uses it, and lives only in this job and its message.
+      const apiKey = plan.options
+        ? await this.llm.apiKey().catch((error: unknown) => {
+            this.log.warn(`${run.label}: could not read the LLM API key from the secret storage (${error instanceof Error ? error.name : 'error'}); running without it`);
+            return undefined;
+          })
+        : undefined;
+      // Host-side second guard: what the host logs, shows and keeps is scrubbed of the key too.
+      const scrub = new SecretScrubber(apiKey);
+      if (cancelled) {
+        const outcome: WorkerOutcome = { kind: 'cancelled', claimsReceived: 0 };
+        this.finish(run, outcome, settings.maxClaimsPerCard, 0);
+        return outcome;
+      }
+      const job = this.jobFor(run, settings, plan, apiKey);
+      this.log.info(describeJob(job, settings.workerMemoryMb));
+      let peakRss = 0;
+      try {
+        worker = this.startWorker(run, job, target, settings, scrub, (rss) => (peakRss = Math.max(peakRss, rss)));
+      } catch (error) {
+        const outcome: WorkerOutcome = scrub.value({
+          kind: 'crashed',
+          message: `The CardCheck worker could not start: ${error instanceof Error ? error.message : String(error)}`,
+          exitCode: null,
+          signal: null,
+          claimsReceived: 0,
+        });
+        this.finish(run, outcome, settings.maxClaimsPerCard, 0);
+        return outcome;
+      }
+      const started = worker;
+      this.workers.set(key, started);
+      this.log.info(`${run.label}: worker pid ${started.pid ?? '?'} started`);
+      const outcome = scrub.value(await started.outcome);
+      if (this.workers.get(key) === started) this.workers.delete(key);
       this.finish(run, outcome, settings.maxClaimsPerCard, peakRss);
       return outcome;
-    });
-    return { finished, cancel: () => worker.cancel() };
+    })();
+    return {
+      finished,
+      cancel: async () => {
+        cancelled = true;
+        await worker?.cancel();
+      },
+    };
   }
 
-  private startWorker(run: CardRun, target: CardTarget, settings: Settings, onRss: (mb: number) => void): WorkerProcess {
+  private jobFor(run: CardRun, settings: Settings, plan: LlmRunPlan, apiKey: string | undefined): Omit<WireJob, 'cardTextChunks'> {
+    return {
+      cardPath: run.cardPath,
+      workspaceRoot: run.workspaceRoot,
+      options: { ...engineOptions(settings), ...(plan.options ? { llm: plan.options } : {}) },
+      workspaceTrusted: plan.workspaceTrusted,
+      ...(apiKey !== undefined && apiKey !== '' ? { llmApiKey: apiKey } : {}),
+    };
+  }
+
+  private startWorker(
+    run: CardRun,
+    job: Omit<WireJob, 'cardTextChunks'>,
+    target: CardTarget,
+    settings: Settings,
+    scrub: SecretScrubber,
+    onRss: (mb: number) => void,
+  ): WorkerProcess {
     let lastRssLog = 0;
-    return WorkerProcess.verify(
-      { script: this.workerScript, heapMb: settings.workerMemoryMb },
-      { cardPath: run.cardPath, workspaceRoot: run.workspaceRoot, options: engineOptions(settings) },
-      target.cardText,
-      {
-        onProgress: (p) => {
-          run.progress = p;
-          if (p.rssMb !== undefined) {
-            onRss(p.rssMb);
-            const now = Date.now();
-            if (now - lastRssLog >= RSS_LOG_INTERVAL_MS) {
-              lastRssLog = now;
-              this.log.info(`${run.label}: ${p.phase}, ${p.claimsDone}/${p.claimsTotal} claims, ${p.filesScanned} files, worker RSS ${p.rssMb} MB`);
-            }
+    return WorkerProcess.verify({ script: this.workerScript, heapMb: settings.workerMemoryMb }, job, target.cardText, {
+      onProgress: (p) => {
+        run.progress = p;
+        if (p.rssMb !== undefined) {
+          onRss(p.rssMb);
+          const now = Date.now();
+          if (now - lastRssLog >= RSS_LOG_INTERVAL_MS) {
+            lastRssLog = now;
+            this.log.info(`${run.label}: ${p.phase}, ${p.claimsDone}/${p.claimsTotal} claims, ${p.filesScanned} files, worker RSS ${p.rssMb} MB`);
           }
-          this.emitter.fire({ kind: 'progress', run });
-        },
-        onClaim: (claim) => {
-          run.addClaim(claim);
-          this.emitter.fire({ kind: 'claim', run, claimId: claim.id });
-        },
-        onWarning: (w) => {
-          this.log.warn(`${run.label}: ${w.path ? `${w.path}: ` : ''}${w.message}`);
-          run.addWarning(w);
-          this.emitter.fire({ kind: 'notices', run });
-        },
-        onWarningsOmitted: (n) => {
-          this.log.warn(`${run.label}: ${n} more warnings were not forwarded by the worker`);
-          run.addNotice(`${n} more warnings were not shown (the worker forwards at most 200 per run).`);
-          this.emitter.fire({ kind: 'notices', run });
-        },
-        onStderr: (line) => this.log.debug(`worker: ${line}`),
+        }
+        this.emitter.fire({ kind: 'progress', run });
       },
-    );
+      onClaim: (raw) => {
+        const claim = scrub.value(raw);
+        run.addClaim(claim);
+        this.emitter.fire({ kind: 'claim', run, claimId: claim.id });
+      },
+      onWarning: (raw) => {
+        const w = { path: scrub.text(raw.path), message: scrub.text(raw.message) };
+        this.log.warn(`${run.label}: ${w.path ? `${w.path}: ` : ''}${w.message}`);
+        run.addWarning(w);
+        this.emitter.fire({ kind: 'notices', run });
+      },
+      onWarningsOmitted: (n) => {
+        this.log.warn(`${run.label}: ${n} more warnings were not forwarded by the worker`);
+        run.addNotice(`${n} more warnings were not shown (the worker forwards at most 200 per run).`);
+        this.emitter.fire({ kind: 'notices', run });
+      },
+      onStderr: (line) => this.log.debug(`worker: ${scrub.text(line)}`),
+    });
   }
 
   private finish(run: CardRun, outcome: WorkerOutcome, maxClaims: number, peakRss: number): void {
@@ -249,6 +305,10 @@ export class VerificationService implements vscode.Disposable {
         this.log.info(
           `${run.label}: done in ${outcome.stats.durationMs} ms: ${summaryText(outcome.summary)}; ${outcome.stats.filesScanned} files scanned, ${outcome.stats.filesSkipped} skipped, ${outcome.stats.facts} facts; worker RSS at end ${run.progress?.rssMb ?? '?'} MB (peak seen ${peakRss} MB)`,
         );
+        if (outcome.stats.llm) {
+          run.llmStats = outcome.stats.llm;
+          this.log.info(`${run.label}: ${llmStatsText(outcome.stats.llm)}`);
+        }
         break;
       }
       case 'cancelled':
@@ -279,6 +339,11 @@ export class VerificationService implements vscode.Disposable {
     void this.queue.cancel();
     this.emitter.dispose();
   }
+}
+
+export function llmStatsText(s: LlmStats): string {
+  const tokens = s.promptTokens + s.completionTokens;
+  return `LLM pass: ${s.requests} request(s), ${tokens} tokens (${s.promptTokens} prompt, ${s.completionTokens} completion), ${(s.ms / 1000).toFixed(1)} s, ${s.claims} claim(s) worked on, ${s.accepted} answer(s) accepted, ${s.rejected} rejected, ${s.cacheHits} cache hit(s)`;
 }
 
 export function summaryText(s: Summary): string {

@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { CardCheckApi } from '../../../src/extension/api.js';
+import { startScriptedLlm } from '../support/scriptedLlm.js';
 
 /*
  * Runs inside a real VS Code extension host (code-server 1.139 here, or a downloaded VS Code via
@@ -329,5 +331,52 @@ describe('CardCheck in VS Code', function () {
     const repliesBefore = stats.replays;
     await vscode.commands.executeCommand('cardcheck.showPanel');
     await waitFor('the replay', () => (cc.panel().stats?.replays ?? 0) > repliesBefore, 15_000);
+  });
+
+  it('runs the LLM pass against a local endpoint with the key from SecretStorage, and the key shows nowhere', async () => {
+    const cc = await api();
+    const card = exampleCard();
+    const key = `sk-e2e-${randomBytes(16).toString('hex')}`;
+    const server = await startScriptedLlm();
+    const config = vscode.workspace.getConfiguration('cardcheck');
+    const settings = { 'llm.enabled': true, 'llm.baseUrl': server.url, 'llm.model': 'scripted-e2e', 'llm.maxRequests': 20 };
+    try {
+      await cc.setLlmApiKey(key);
+      for (const [k, v] of Object.entries(settings)) await config.update(k, v, vscode.ConfigurationTarget.Global);
+      const t0 = Date.now();
+      const outcome = await cc.verify(card, { showPanel: true });
+      console.log(`    example card with the LLM pass in ${Date.now() - t0} ms: ${server.requests.length} model request(s)`);
+      assert.equal(outcome.status, 'done', outcome.message);
+      assert.ok(outcome.claims >= 10, `claims: ${outcome.claims}`);
+
+      // The key went from SecretStorage through the job message to the worker's client, and nowhere else.
+      assert.ok(server.requests.length > 0, 'the endpoint got no request');
+      assert.ok(server.requests.every((r) => r.authorization === `Bearer ${key}`), 'a request came without the stored key');
+
+      const snapshot = cc.panelSnapshot();
+      const reset = snapshot.find((m) => m.type === 'reset');
+      assert.ok(reset && reset.type === 'reset', 'no panel snapshot');
+      const llm = reset.run.llm;
+      assert.ok(llm, `stats.llm missing from the panel: ${JSON.stringify(reset.run)}`);
+      assert.equal(llm.requests, server.requests.length);
+      assert.equal(llm.accepted, 0);
+
+      const output = cc.outputLines();
+      assert.ok(output.some((l) => l.includes('LLM pass on: model scripted-e2e') && l.includes('API key set')), `no run line: ${output.slice(-20).join('\n')}`);
+      assert.ok(output.some((l) => /LLM pass: \d+ request/.test(l)), 'no LLM stats line in the Output channel');
+
+      const diagnostics = vscode.languages.getDiagnostics(card).map((d) => ({
+        message: d.message,
+        code: String(typeof d.code === 'object' ? d.code.value : d.code),
+        related: d.relatedInformation?.map((r) => r.message),
+      }));
+      assert.ok(diagnostics.length > 0, 'no diagnostics');
+      const seen = { diagnostics, output, panel: snapshot, results: cc.results(card) };
+      for (const [where, value] of Object.entries(seen)) assert.ok(!JSON.stringify(value).includes(key), `the key appears in ${where}`);
+    } finally {
+      for (const k of Object.keys(settings)) await config.update(k, undefined, vscode.ConfigurationTarget.Global);
+      await cc.setLlmApiKey('');
+      await server.close();
+    }
   });
 });
