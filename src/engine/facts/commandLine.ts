@@ -97,6 +97,22 @@ export function parseShell(text: string): ShellCommand[] {
     return { part: undefined, next: at + 1 };
   };
 
+  /** Reads a `$...` or backtick expansion at `at` into the word (quoted or not); returns the index after it. */
+  const expansion = (at: number): number => {
+    if (text[at] === '`') {
+      const close = text.indexOf('`', at + 1);
+      flushLit();
+      parts.push({ kind: 'opaque' });
+      return close === -1 ? n : close + 1;
+    }
+    const r = readDollar(at);
+    if (r.part) {
+      flushLit();
+      parts.push(r.part);
+    } else lit += '$';
+    return r.next;
+  };
+
   while (i < n) {
     const ch = text[i];
     if (ch === '\\' && text[i + 1] === '\n') {
@@ -191,20 +207,8 @@ export function parseShell(text: string): ShellCommand[] {
           i += 2;
           continue;
         }
-        if (c === '$') {
-          const r = readDollar(i);
-          if (r.part) {
-            flushLit();
-            parts.push(r.part);
-          } else lit += '$';
-          i = r.next;
-          continue;
-        }
-        if (c === '`') {
-          const close = text.indexOf('`', i + 1);
-          flushLit();
-          parts.push({ kind: 'opaque' });
-          i = close === -1 ? n : close + 1;
+        if (c === '$' || c === '`') {
+          i = expansion(i);
           continue;
         }
         lit += c;
@@ -218,20 +222,8 @@ export function parseShell(text: string): ShellCommand[] {
       i += 2;
       continue;
     }
-    if (ch === '$') {
-      const r = readDollar(i);
-      if (r.part) {
-        flushLit();
-        parts.push(r.part);
-      } else lit += '$';
-      i = r.next;
-      continue;
-    }
-    if (ch === '`') {
-      const close = text.indexOf('`', i + 1);
-      flushLit();
-      parts.push({ kind: 'opaque' });
-      i = close === -1 ? n : close + 1;
+    if (ch === '$' || ch === '`') {
+      i = expansion(i);
       continue;
     }
     lit += ch;
