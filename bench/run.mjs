@@ -54,13 +54,10 @@ async function main() {
   await mkdir(benchDir, { recursive: true });
   log(`corpora and caches in ${benchDir}`);
 
-  log('building dist/ (npm run build)');
-  const b = spawnSync(process.execPath, [path.join(REPO, 'esbuild.config.mjs')], { cwd: REPO, stdio: 'inherit' });
-  if (b.status !== 0) throw new Error('build failed');
-  const worker = path.join(REPO, 'dist', 'worker.js');
-  if (!existsSync(worker)) throw new Error(`no ${worker}: the worker entry (src/worker/main.ts) is missing`);
-
+  // The bench bundles its own worker (as esbuild.config.mjs bundles dist/worker.js): a rebuild
+  // of dist/ during a long run must not change the engine between the cold and the warm run.
   const tools = await bundleTools();
+  const worker = tools.worker;
   const machine = machineInfo();
   const astGrep = path.join(REPO, 'node_modules', '.bin', 'ast-grep');
   const rulesFile = path.join(benchDir, 'python-rules.yml');
@@ -162,8 +159,11 @@ async function bundleTools() {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@ast-grep/*'], logLevel: 'warning' };
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'benchHost.ts')], outfile: path.join(dir, 'benchHost.js') });
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'engineTools.ts')], outfile: path.join(dir, 'engineTools.js') });
+  const workerEntry = path.join(REPO, 'src', 'worker', 'main.ts');
+  if (!existsSync(workerEntry)) throw new Error(`no ${workerEntry}: the worker entry is missing`);
+  await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true });
   const require = createRequire(import.meta.url);
-  return { host: path.join(dir, 'benchHost.js'), engine: require(path.join(dir, 'engineTools.js')) };
+  return { host: path.join(dir, 'benchHost.js'), worker: path.join(dir, 'worker.js'), engine: require(path.join(dir, 'engineTools.js')) };
 }
 
 /** One verification through the extension's worker protocol, measured by benchHost. */

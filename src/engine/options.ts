@@ -21,7 +21,7 @@ export const EngineOptionsSchema = z.object({
    * Memory bound of the filtered index: beyond this many facts only those naming a setting the
    * card states are kept, beyond twice as many none (each limit is reported as a warning).
    */
-  maxIndexedFacts: z.number().int().positive().default(150_000),
+  maxIndexedFacts: z.number().int().positive().default(50_000),
   /** Folder of the fact cache (facts per file, reused while a file is unchanged); none when absent. */
   cacheDir: z.string().min(1).optional(),
   /** The optional LLM pass (off unless `llm.enabled`); its API key travels as `VerifyJob.llmApiKey`, never here. */
