@@ -24,6 +24,8 @@
     hiddenKinds: new Set(Array.isArray(saved.kinds) ? saved.kinds : []),
     /** Claims whose expansion differs from the default (contradicted claims start open). */
     toggled: new Set(Array.isArray(saved.expanded) ? saved.expanded : []),
+    /** Only claims whose verdict changed since the previous run (or that are new). */
+    changedOnly: saved.changedOnly === true,
   };
 
   const model = {
@@ -41,6 +43,7 @@
       verdicts: [...ui.verdicts],
       kinds: [...ui.hiddenKinds],
       expanded: [...ui.toggled].slice(-500),
+      changedOnly: ui.changedOnly,
     });
   }
 
@@ -122,6 +125,7 @@
     const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
     renderHeader();
     renderProgress();
+    renderDelta();
     renderFilters();
     renderNotices();
     renderClaims();
@@ -191,17 +195,57 @@
     const byVerdict = { contradicted: 0, unverified: 0, supported: 0, 'not-checkable': 0 };
     /** @type {Map<string, number>} */
     const byKind = new Map();
+    let changed = 0;
+    let added = 0;
     for (const c of model.claims.values()) {
       byVerdict[c.verdict] = (byVerdict[c.verdict] || 0) + 1;
       byKind.set(c.kind, (byKind.get(c.kind) || 0) + 1);
+      if (isChanged(c)) {
+        if (c.change.from === undefined) added++;
+        else changed++;
+      }
     }
-    return { byVerdict, byKind };
+    return { byVerdict, byKind, changed, added };
+  }
+
+  /** @param {any} c */
+  function isChanged(c) {
+    return Boolean(c && c.change && typeof c.change === 'object' && typeof c.change.reason === 'string');
+  }
+
+  /** @param {number} n @param {string} one @param {string} [many] */
+  function plural(n, one, many) {
+    return `${n} ${n === 1 ? one : many || `${one}s`}`;
+  }
+
+  /** What changed since the previous run, at a glance (per claim: the badge and the reason). */
+  function renderDelta() {
+    const box = /** @type {HTMLElement} */ (document.getElementById('delta'));
+    box.replaceChildren();
+    const b = model.run && model.run.baseline;
+    const { changed, added } = counts();
+    if (!b && changed === 0 && added === 0) return;
+    const running = model.run && model.run.status === 'running';
+    const parts = [plural(b ? b.changed : changed, 'claim changed verdict', 'claims changed verdict'), `${b ? b.added : added} new`];
+    if (b) parts.push(`${b.removedCount} removed`);
+    const line = el('p', { class: 'delta-summary', id: 'delta-summary' }, [
+      el('strong', {}, ['Since the previous run: ']),
+      `${parts.join(', ')}${running ? ' so far' : ''}.`,
+    ]);
+    if (b && typeof b.source === 'string') line.setAttribute('title', `Compared with ${b.source}`);
+    box.append(line);
+    if (b && Array.isArray(b.removed) && b.removed.length > 0) {
+      const list = el('ul', { class: 'delta-removed' });
+      for (const r of b.removed) list.append(el('li', {}, [`Removed: “${r.text}” (was ${VERDICT_LABEL[r.verdict] || r.verdict})`]));
+      if (b.removedCount > b.removed.length) list.append(el('li', {}, [`… and ${b.removedCount - b.removed.length} more`]));
+      box.append(list);
+    }
   }
 
   function renderFilters() {
     const box = /** @type {HTMLElement} */ (document.getElementById('filters'));
     box.replaceChildren();
-    const { byVerdict, byKind } = counts();
+    const { byVerdict, byKind, changed, added } = counts();
     const verdictSet = el('fieldset', { class: 'filter-group' }, [el('legend', {}, ['Verdict'])]);
     for (const v of VERDICTS) {
       const id = `f-verdict-${v}`;
@@ -216,6 +260,17 @@
       verdictSet.append(el('label', { for: id, class: `verdict-${v}` }, [input, ` ${VERDICT_ICON[v]} ${VERDICT_LABEL[v]} (${byVerdict[v] || 0})`]));
     }
     box.append(verdictSet);
+    if (changed + added > 0 || (model.run && model.run.baseline)) {
+      const id = 'f-changed';
+      const input = el('input', { type: 'checkbox', id, 'data-focus-key': id });
+      /** @type {HTMLInputElement} */ (input).checked = ui.changedOnly;
+      input.addEventListener('change', () => {
+        ui.changedOnly = /** @type {HTMLInputElement} */ (input).checked;
+        saveState();
+        render();
+      });
+      box.append(el('fieldset', { class: 'filter-group' }, [el('legend', {}, ['Since the previous run']), el('label', { for: id, class: 'changed-filter' }, [input, ` Changed only (${changed + added})`])]));
+    }
     if (byKind.size > 0) {
       const kindSet = el('fieldset', { class: 'filter-group' }, [el('legend', {}, ['Kind'])]);
       for (const [kind, n] of [...byKind.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -246,7 +301,7 @@
 
   /** @param {any} c */
   function isExpanded(c) {
-    const byDefault = c.verdict === 'contradicted';
+    const byDefault = c.verdict === 'contradicted' || (isChanged(c) && c.change.from !== undefined);
     return ui.toggled.has(c.id) ? !byDefault : byDefault;
   }
 
@@ -268,7 +323,7 @@
     let shown = 0;
     for (const v of VERDICTS) {
       if (!ui.verdicts.has(v)) continue;
-      const claims = all.filter((c) => c.verdict === v && !ui.hiddenKinds.has(c.kind));
+      const claims = all.filter((c) => c.verdict === v && !ui.hiddenKinds.has(c.kind) && (!ui.changedOnly || isChanged(c)));
       if (claims.length === 0) continue;
       shown += claims.length;
       const list = el('ul', { class: 'claim-list', role: 'list' });
@@ -290,6 +345,7 @@
         el('span', { class: 'claim-text' }, [c.text]),
         el('span', { class: 'kind' }, [c.kind]),
         el('span', { class: 'line' }, [`line ${c.range.start.line}`]),
+        changeBadge(c),
         c.stale ? el('span', { class: 'stale', title: 'The card was edited here since this was checked' }, ['edited']) : undefined,
       ],
     );
@@ -307,6 +363,7 @@
       body.append(el('p', { class: 'values' }, [el('strong', {}, ['Card: ']), c.cardValue ?? '—', '   ', el('strong', {}, ['Code: ']), c.codeValue ?? '—']));
     }
     if (c.explanation) body.append(el('p', { class: 'explanation' }, [c.explanation]));
+    if (isChanged(c)) body.append(renderChange(c.change));
     if (Array.isArray(c.evidence) && c.evidence.length > 0) {
       const list = el('ol', { class: 'evidence' });
       c.evidence.forEach((/** @type {any} */ e, /** @type {number} */ index) => {
@@ -335,6 +392,33 @@
     });
     body.append(reveal);
     return el('li', { class: `claim verdict-${c.verdict}${c.stale ? ' is-stale' : ''}`, 'data-claim': c.id }, [head, body]);
+  }
+
+  /**
+   * "changed" (the verdict differs from the previous run's) or "new"; the reason is its tooltip.
+   * @param {any} c
+   */
+  function changeBadge(c) {
+    if (!isChanged(c)) return undefined;
+    const from = c.change.from;
+    const label = from === undefined ? 'new' : `changed: was ${(VERDICT_LABEL[from] || String(from)).toLowerCase()}`;
+    return el('span', { class: `badge badge-changed${from === undefined ? ' badge-new' : ''}`, title: c.change.reason, 'data-change': from === undefined ? 'new' : 'changed' }, [label]);
+  }
+
+  /** @param {any} change */
+  function renderChange(change) {
+    const box = el('div', { class: 'change' }, [el('p', { class: 'change-reason' }, [el('strong', {}, ['Since the previous run: ']), change.reason])]);
+    if (Array.isArray(change.evidence) && change.evidence.length > 0) {
+      const list = el('ul', { class: 'change-evidence' });
+      for (const e of change.evidence) {
+        const what = e.change === 'changed' ? 'changed' : e.change === 'added' ? 'new' : 'gone';
+        const item = el('li', { class: `evidence-${e.change}` }, [`${what} ${e.path}:${e.line} `, el('code', {}, [e.snippet])]);
+        if (e.change === 'changed' && typeof e.was === 'string') item.append(' (was ', el('code', {}, [e.was]), ')');
+        list.append(item);
+      }
+      box.append(list);
+    }
+    return box;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ClaimResult } from '../engine/model.js';
+import type { Baseline, ClaimResult, Summary } from '../engine/model.js';
 import type { HostToWebview } from '../protocol/webviewMessages.js';
 import type { PanelFeedStats } from './panel/panelFeed.js';
 
@@ -11,6 +11,33 @@ export interface VerifyOutcome {
   claims: number;
   /** How many claims the engine reported deciding (its summary), when the run finished. */
   engineClaims?: number;
+  /** Verdict counts: the engine's when the run finished, else those of the claims kept. */
+  summary?: Summary;
+}
+
+/** What started a run. */
+export type RunTrigger = 'command' | 'watch' | 'verifyAll' | 'panel' | 'api';
+
+/** One run, as the run log keeps it: what started it, when its worker lived, how it ended. */
+export interface RunRecord {
+  /** The card's URI string. */
+  card: string;
+  trigger: RunTrigger;
+  startedAt: number;
+  /** pid of its worker, once started. */
+  pid?: number;
+  endedAt?: number;
+  status?: 'done' | 'cancelled' | 'failed' | 'crashed';
+}
+
+/** What *Verify All Model Cards* did: the cards it ran (one at a time, in order) and those a cancel skipped. */
+export interface VerifyAllResult {
+  total: number;
+  cancelled: boolean;
+  outcomes: Array<VerifyOutcome & { card: string }>;
+  skipped: string[];
+  /** The closing message shown to the user. */
+  message: string;
 }
 
 /**
@@ -21,6 +48,16 @@ export interface CardCheckApi {
   /** Verifies a card (a .md/.docx file URI) and resolves when the run is over. */
   verify(card: vscode.Uri, options?: { showPanel?: boolean }): Promise<VerifyOutcome>;
   cancel(card?: vscode.Uri): Promise<void>;
+  /** *Verify All Model Cards*: the workspace's cards one at a time; resolves when it is over. */
+  verifyAll(): Promise<VerifyAllResult>;
+  /** Cancels a running *Verify All* as its notification's Cancel button does. */
+  cancelVerifyAll(): Promise<void>;
+  /** The latest runs (what started them, their worker's pid, when they started and ended), oldest first. */
+  runLog(): RunRecord[];
+  /** What changed in the card's last complete run since the run before it (per claim: `change`). */
+  delta(card: vscode.Uri): Baseline | undefined;
+  /** Watch mode: cards watched (verified in this session) and those with a re-run waiting for the debounce. */
+  watched(): { cards: string[]; pending: string[] };
   /** The claims decided for a card so far. */
   results(card: vscode.Uri): ClaimResult[];
   /** The document that carries a card's diagnostics (the file, or a .docx card's virtual text). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClaimResultSchema, LlmStatsSchema, SummarySchema } from '../engine/model.js';
+import { BaselineSchema, ClaimResultSchema, LlmStatsSchema, SummarySchema } from '../engine/model.js';
 import { ProgressSchema } from './events.js';
 
 /**
@@ -21,6 +21,11 @@ export const PanelRunSchema = z.object({
   durationMs: z.number().optional(),
   /** The LLM pass's requests, tokens, time and accepted / rejected answers (`done.stats.llm`), when it ran. */
   llm: LlmStatsSchema.optional(),
+  /**
+   * What changed since the card's previous complete run (counts and the first few removed claims);
+   * per claim, `change` says from what and why.
+   */
+  baseline: BaselineSchema.optional(),
 });
 export type PanelRun = z.infer<typeof PanelRunSchema>;
 
@@ -60,5 +65,7 @@ export const PanelUiStateSchema = z.object({
   verdicts: z.array(z.string()).optional(),
   kinds: z.array(z.string()).optional(),
   expanded: z.array(z.string()).optional(),
+  /** Only the claims whose verdict changed since the previous run are shown. */
+  changedOnly: z.boolean().optional(),
 });
 export type PanelUiState = z.infer<typeof PanelUiStateSchema>;

@@ -41,6 +41,11 @@ export function hoverFor(run: CardRun, claim: ClaimResult): vscode.MarkdownStrin
     md.appendText(claim.explanation);
     md.appendMarkdown('\n\n');
   }
+  if (claim.change) {
+    md.appendMarkdown('**Changed since the previous run:** ');
+    md.appendText(claim.change.reason);
+    md.appendMarkdown('\n\n');
+  }
   claim.evidence.slice(0, 3).forEach((e, index) => {
     const args = encodeURIComponent(JSON.stringify([run.cardKey, claim.id, index]));
     md.appendMarkdown(`[${escapeLinkText(evidenceLabel(e))}](command:${OPEN_EVIDENCE_COMMAND}?${args}) `);

@@ -37,6 +37,7 @@ export function panelHtml(webview: vscode.Webview, mediaRoot: vscode.Uri, joinPa
     </div>
   </header>
   <section id="progress" aria-label="Progress"></section>
+  <section id="delta" aria-label="Changes since the previous run"></section>
   <section id="filters" aria-label="Filters"></section>
   <section id="notices" aria-label="Notices"></section>
   <section id="claims" aria-label="Claims"><p class="empty">No results yet. Run “CardCheck: Verify Model Card”.</p></section>

@@ -1,4 +1,4 @@
-import type { ClaimResult, EngineWarning, LlmStats, Summary } from '../../engine/model.js';
+import type { Baseline, ClaimResult, EngineWarning, LlmStats, Summary } from '../../engine/model.js';
 import type { Progress } from '../../protocol/events.js';
 import type { PanelClaim, RunStatus } from '../../protocol/webviewMessages.js';
 
@@ -19,6 +19,8 @@ export class CardRun {
   durationMs: number | undefined;
   /** What the LLM pass spent and achieved in the last finished run, when it ran. */
   llmStats: LlmStats | undefined;
+  /** What changed since the card's previous complete run (set when this run completes and there was one). */
+  baseline: Baseline | undefined;
   readonly claims = new Map<string, PanelClaim>();
   readonly notices: string[] = [];
   omittedNotices = 0;
@@ -41,6 +43,7 @@ export class CardRun {
     this.startedAt = now;
     this.durationMs = undefined;
     this.llmStats = undefined;
+    this.baseline = undefined;
     this.claims.clear();
     this.notices.length = 0;
     this.omittedNotices = 0;

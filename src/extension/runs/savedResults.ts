@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { ClaimResultSchema, SummarySchema } from '../../engine/model.js';
+import { BaselineSchema, ClaimResultSchema, SummarySchema } from '../../engine/model.js';
 import { CardRun } from './cardRun.js';
 
 /**
@@ -25,6 +25,7 @@ const SavedSchema = z.object({
   summary: SummarySchema.optional(),
   claims: z.array(ClaimResultSchema),
   notices: z.array(z.string()),
+  baseline: BaselineSchema.optional(),
 });
 
 const MAX_SAVED = 50;
@@ -61,6 +62,7 @@ export class SavedResults {
       ...(run.summary ? { summary: run.summary } : {}),
       claims: run.orderedClaims().map(({ stale: _s, ...c }) => c),
       notices: [...run.notices],
+      ...(run.baseline ? { baseline: run.baseline } : {}),
     };
     await vscode.workspace.fs.createDirectory(this.dir);
     await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(saved), 'utf8'));
@@ -113,6 +115,7 @@ export class SavedResults {
       run.message = s.message;
       run.durationMs = s.durationMs;
       run.summary = s.summary;
+      run.baseline = s.baseline;
       return { run, rootUri: vscode.Uri.parse(s.rootUri) };
     } catch {
       return undefined;

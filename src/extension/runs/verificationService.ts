@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
-import type { LlmStats, Summary } from '../../engine/model.js';
+import type { CacheStats, ClaimResult, LlmStats, Summary } from '../../engine/model.js';
 import { SecretScrubber } from '../../protocol/secretScrub.js';
 import type { PanelRun } from '../../protocol/webviewMessages.js';
 import type { WireJob } from '../../protocol/workerMessages.js';
 import { planLlmPass, type LlmRunPlan } from '../llm/llmRunPlan.js';
 import { engineOptions, readSettings } from '../settings.js';
 import type { Settings } from '../settingsSchema.js';
+import type { RunRecord, RunTrigger } from '../api.js';
 import { WorkerProcess, type WorkerOutcome } from '../worker/workerProcess.js';
 import { CardRun } from './cardRun.js';
 import { describeJob } from './jobLog.js';
+import { annotateClaim, fitBaseline, type RunBaselines } from './runBaselines.js';
 import { RunQueue, type EnqueueResult } from './runQueue.js';
 
 /** A card to verify, resolved from a command's arguments. */
@@ -44,6 +46,15 @@ export interface LlmHostAccess {
   cacheDir: string;
 }
 
+/** Where runs keep what outlives them: the fact cache's folder and the previous verdicts of each card. */
+export interface RunStorage {
+  /** The engine's fact cache (`options.cacheDir`), so re-runs reuse the facts of unchanged files. */
+  factCacheDir?: string;
+  baselines: RunBaselines;
+}
+
+const MAX_RUN_RECORDS = 100;
+
 /** How often the worker's memory is written to the Output channel while it runs. */
 const RSS_LOG_INTERVAL_MS = 5000;
 
@@ -58,13 +69,20 @@ export class VerificationService implements vscode.Disposable {
   private readonly workers = new Map<string, WorkerProcess>();
   private readonly emitter = new vscode.EventEmitter<RunChange>();
   readonly onDidChange = this.emitter.event;
+  private readonly records: RunRecord[] = [];
   private disposed = false;
 
   constructor(
     private readonly workerScript: string,
     private readonly log: vscode.LogOutputChannel,
     private readonly llm: LlmHostAccess,
+    private readonly storage: RunStorage,
   ) {}
+
+  /** The latest runs (at most MAX_RUN_RECORDS), oldest first. */
+  runLog(): RunRecord[] {
+    return this.records.map((r) => ({ ...r }));
+  }
 
   get activeKey(): string | undefined {
     return this.queue.activeKey;
@@ -87,7 +105,7 @@ export class VerificationService implements vscode.Disposable {
   }
 
   /** Queues a verification; resolves when it has finished (or was dropped). */
-  verify(target: CardTarget): { enqueued: Promise<EnqueueResult>; result: Promise<RunResult> } {
+  verify(target: CardTarget, trigger: RunTrigger = 'command'): { enqueued: Promise<EnqueueResult>; result: Promise<RunResult> } {
     const key = target.cardUri.toString();
     const run = this.ensureRun(target);
     let resolveResult: (r: RunResult) => void = () => undefined;
@@ -97,7 +115,7 @@ export class VerificationService implements vscode.Disposable {
       .enqueue(
         key,
         () => {
-          const handle = this.start(target, run);
+          const handle = this.start(target, run, trigger);
           void handle.finished.then((outcome) => resolveResult({ enqueued: enqueuedAs, outcome, run }));
           return handle;
         },
@@ -124,6 +142,7 @@ export class VerificationService implements vscode.Disposable {
   /** Forgets results (all cards when no key is given); cancels their runs first. */
   async clear(cardKey?: string): Promise<void> {
     await this.cancel(cardKey);
+    if (!cardKey) await this.storage.baselines.clear().catch((e: unknown) => this.log.warn(`could not remove the previous verdicts: ${String(e)}`));
     const keys = cardKey ? [cardKey] : [...this.runs.keys()];
     for (const k of keys) {
       this.runs.delete(k);
@@ -157,6 +176,7 @@ export class VerificationService implements vscode.Disposable {
       ...(run.startedAt !== undefined ? { startedAt: run.startedAt } : {}),
       ...(run.durationMs !== undefined ? { durationMs: run.durationMs } : {}),
       ...(run.llmStats !== undefined ? { llm: run.llmStats } : {}),
+      ...(run.baseline !== undefined ? { baseline: run.baseline } : {}),
     };
   }
 
@@ -171,13 +191,16 @@ export class VerificationService implements vscode.Disposable {
     return run;
   }
 
-  private start(target: CardTarget, staleRun: CardRun): { finished: Promise<WorkerOutcome>; cancel: () => Promise<void> } {
+  private start(target: CardTarget, staleRun: CardRun, trigger: RunTrigger): { finished: Promise<WorkerOutcome>; cancel: () => Promise<void> } {
     const key = target.cardUri.toString();
     // A fresh CardRun per run would orphan the panel's view; reuse and reset it instead.
     const run = this.runs.get(key) ?? staleRun;
     this.runs.set(key, run);
     const settings = readSettings(target.cardUri, (keys) => this.log.warn(`invalid value for ${keys.join(', ')}; using the default`));
     run.begin(Date.now());
+    const record: RunRecord = { card: key, trigger, startedAt: run.startedAt ?? Date.now() };
+    this.records.push(record);
+    if (this.records.length > MAX_RUN_RECORDS) this.records.splice(0, this.records.length - MAX_RUN_RECORDS);
     this.emitter.fire({ kind: 'begin', run });
     const plan = planLlmPass(settings, { workspaceTrusted: this.llm.workspaceTrusted(), cacheDir: this.llm.cacheDir });
     if (plan.notice) {
@@ -198,16 +221,31 @@ export class VerificationService implements vscode.Disposable {
         : undefined;
       // Host-side second guard: what the host logs, shows and keeps is scrubbed of the key too.
       const scrub = new SecretScrubber(apiKey);
-      if (cancelled) {
-        const outcome: WorkerOutcome = { kind: 'cancelled', claimsReceived: 0 };
-        this.finish(run, outcome, settings.maxClaimsPerCard, 0);
+      // Each claim is compared with the card's previous complete run as it arrives.
+      const delta = cancelled
+        ? undefined
+        : await this.storage.baselines.deltaFor(run.cardPath).catch((error: unknown) => {
+            this.log.warn(`${run.label}: could not read the previous run's verdicts (${String(error)}); no comparison this time`);
+            return undefined;
+          });
+      const done = (outcome: WorkerOutcome, peakRss: number): WorkerOutcome => {
+        record.endedAt = Date.now();
+        record.status = outcome.kind;
+        if (outcome.kind === 'done' && delta) run.baseline = fitBaseline(delta.summary());
+        this.finish(run, outcome, settings.maxClaimsPerCard, peakRss);
+        if (outcome.kind === 'done') {
+          this.storage.baselines.remember(run.cardPath, run.claims.values()).catch((error: unknown) => {
+            this.log.warn(`${run.label}: could not store this run's verdicts for the next comparison (${String(error)})`);
+          });
+        }
         return outcome;
-      }
+      };
+      if (cancelled) return done({ kind: 'cancelled', claimsReceived: 0 }, 0);
       const job = this.jobFor(run, settings, plan, apiKey);
       this.log.info(describeJob(job, settings.workerMemoryMb));
       let peakRss = 0;
       try {
-        worker = this.startWorker(run, job, target, settings, scrub, (rss) => (peakRss = Math.max(peakRss, rss)));
+        worker = this.startWorker(run, job, target, settings, scrub, (rss) => (peakRss = Math.max(peakRss, rss)), (claim) => annotateClaim(delta, claim));
       } catch (error) {
         const outcome: WorkerOutcome = scrub.value({
           kind: 'crashed',
@@ -216,16 +254,15 @@ export class VerificationService implements vscode.Disposable {
           signal: null,
           claimsReceived: 0,
         });
-        this.finish(run, outcome, settings.maxClaimsPerCard, 0);
-        return outcome;
+        return done(outcome, 0);
       }
       const started = worker;
       this.workers.set(key, started);
+      if (started.pid !== undefined) record.pid = started.pid;
       this.log.info(`${run.label}: worker pid ${started.pid ?? '?'} started`);
       const outcome = scrub.value(await started.outcome);
       if (this.workers.get(key) === started) this.workers.delete(key);
-      this.finish(run, outcome, settings.maxClaimsPerCard, peakRss);
-      return outcome;
+      return done(outcome, peakRss);
     })();
     return {
       finished,
@@ -240,7 +277,11 @@ export class VerificationService implements vscode.Disposable {
     return {
       cardPath: run.cardPath,
       workspaceRoot: run.workspaceRoot,
-      options: { ...engineOptions(settings), ...(plan.options ? { llm: plan.options } : {}) },
+      options: {
+        ...engineOptions(settings),
+        ...(this.storage.factCacheDir !== undefined ? { cacheDir: this.storage.factCacheDir } : {}),
+        ...(plan.options ? { llm: plan.options } : {}),
+      },
       workspaceTrusted: plan.workspaceTrusted,
       ...(apiKey !== undefined && apiKey !== '' ? { llmApiKey: apiKey } : {}),
     };
@@ -253,6 +294,7 @@ export class VerificationService implements vscode.Disposable {
     settings: Settings,
     scrub: SecretScrubber,
     onRss: (mb: number) => void,
+    annotate: (claim: ClaimResult) => ClaimResult,
   ): WorkerProcess {
     let lastRssLog = 0;
     return WorkerProcess.verify({ script: this.workerScript, heapMb: settings.workerMemoryMb }, job, target.cardText, {
@@ -269,7 +311,7 @@ export class VerificationService implements vscode.Disposable {
         this.emitter.fire({ kind: 'progress', run });
       },
       onClaim: (raw) => {
-        const claim = scrub.value(raw);
+        const claim = annotate(scrub.value(raw));
         run.addClaim(claim);
         this.emitter.fire({ kind: 'claim', run, claimId: claim.id });
       },
@@ -305,6 +347,8 @@ export class VerificationService implements vscode.Disposable {
         this.log.info(
           `${run.label}: done in ${outcome.stats.durationMs} ms: ${summaryText(outcome.summary)}; ${outcome.stats.filesScanned} files scanned, ${outcome.stats.filesSkipped} skipped, ${outcome.stats.facts} facts; worker RSS at end ${run.progress?.rssMb ?? '?'} MB (peak seen ${peakRss} MB)`,
         );
+        if (outcome.stats.cache) this.log.info(`${run.label}: ${cacheStatsText(outcome.stats.cache)}`);
+        if (run.baseline) this.log.info(`${run.label}: ${baselineText(run.baseline)}`);
         if (outcome.stats.llm) {
           run.llmStats = outcome.stats.llm;
           this.log.info(`${run.label}: ${llmStatsText(outcome.stats.llm)}`);
@@ -348,4 +392,12 @@ export function llmStatsText(s: LlmStats): string {
 
 export function summaryText(s: Summary): string {
   return `${s.contradicted} contradicted, ${s.unverified} unverified, ${s.supported} supported, ${s.notCheckable} not checkable`;
+}
+
+export function cacheStatsText(c: CacheStats): string {
+  return `fact cache: ${c.statHits + c.hashHits} file(s) reused (${c.statHits} unchanged, ${c.hashHits} re-read with the same content), ${c.misses} extracted${c.damaged > 0 ? `, ${c.damaged} damaged record(s) rebuilt` : ''}`;
+}
+
+export function baselineText(b: { source: string; changed: number; added: number; removedCount: number }): string {
+  return `since ${b.source}: ${b.changed} claim(s) changed verdict, ${b.added} new, ${b.removedCount} removed`;
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { CardCheckApi } from '../../../src/extension/api.js';
+import type { CardCheckApi, RunRecord, VerifyAllResult } from '../../../src/extension/api.js';
 import { startScriptedLlm } from '../support/scriptedLlm.js';
 
 /*
@@ -378,5 +378,180 @@ describe('CardCheck in VS Code', function () {
       await cc.setLlmApiKey('');
       await server.close();
     }
+  });
+
+  it('watch mode re-verifies the card when an evidence file is saved, once for a burst of saves, and says what changed', async () => {
+    const cc = await api();
+    const card = exampleCard();
+    const key = card.toString();
+    const config = vscode.workspace.getConfiguration('cardcheck');
+    const cardDoc = await vscode.workspace.openTextDocument(card);
+    const launch = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(card, '..', 'scripts', 'launch.sh'));
+    const original = launch.getText();
+    assert.match(original, /--epochs 4/);
+    const epochsClaim = () => cc.results(card).find((c) => c.text.includes('Epochs') && c.cardValue === '3');
+    const settle = () =>
+      waitFor('watch runs to settle', () => cc.watched().pending.length === 0 && cc.runLog().every((r) => r.endedAt !== undefined), 60_000);
+    const replaceInLaunch = async (from: string, to: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(launch.uri, new vscode.Range(0, 0, launch.lineCount, 0), launch.getText().replace(from, to));
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await launch.save(), 'launch.sh was not saved');
+    };
+    await config.update('watch', true, vscode.ConfigurationTarget.Global);
+    try {
+      const first = await cc.verify(card, { showPanel: true });
+      assert.equal(first.status, 'done', first.message);
+      assert.equal(epochsClaim()?.verdict, 'contradicted');
+      assert.ok(cc.watched().cards.includes(key), `not watched: ${JSON.stringify(cc.watched())}`);
+
+      // Two saves within the debounce (4 -> 5 -> 3): one re-run, against the final file.
+      const before = cc.runLog().length;
+      const t0 = Date.now();
+      await replaceInLaunch('--epochs 4', '--epochs 5');
+      await replaceInLaunch('--epochs 5', '--epochs 3');
+      await waitFor('the watch re-run to start', () => cc.runLog().slice(before).some((r) => r.trigger === 'watch'), 10_000);
+      await settle();
+      const reruns = cc.runLog().slice(before);
+      console.log(`    watch re-run finished ${Date.now() - t0} ms after the first save: ${JSON.stringify(reruns.map((r) => [r.trigger, r.status]))}`);
+      assert.deepEqual(reruns.map((r) => [r.card, r.trigger, r.status]), [[key, 'watch', 'done']], 'expected exactly one watch re-run of the card');
+
+      const flipped = epochsClaim();
+      assert.ok(flipped, 'no epochs claim after the re-run');
+      assert.equal(flipped.verdict, 'supported');
+      assert.ok(flipped.change, 'the flipped claim has no change');
+      assert.equal(flipped.change.from, 'contradicted');
+      assert.equal(flipped.change.to, 'supported');
+      assert.match(flipped.change.reason, /scripts\/launch\.sh:\d+ changed/);
+      assert.ok(flipped.change.evidence.some((e) => e.path === 'scripts/launch.sh' && e.change === 'changed' && /--epochs 3/.test(e.snippet) && /--epochs 4/.test(e.was ?? '')), JSON.stringify(flipped.change));
+      const delta = cc.delta(card);
+      assert.ok(delta && delta.changed >= 1, `run-level delta: ${JSON.stringify(delta)}`);
+      // Claims that did not flip carry no change.
+      assert.ok(cc.results(card).filter((c) => c.change).length <= delta.changed + delta.added);
+      // The panel is sent the change with the claim, and the run's delta summary.
+      const snapshot = cc.panelSnapshot();
+      const reset = snapshot.find((m) => m.type === 'reset');
+      assert.ok(reset && reset.type === 'reset' && reset.run.cardUri === key && reset.run.baseline?.changed === delta.changed, JSON.stringify(reset));
+      const sent = snapshot.flatMap((m) => (m.type === 'claims' ? m.claims : [])).find((c) => c.id === flipped.id);
+      assert.equal(sent?.change?.from, 'contradicted');
+      await waitFor('the epochs diagnostic to go', () => diagnosticsOn(card, lineOf(cardDoc, '| Epochs | 3 |')).length === 0);
+
+      // A file that gave no evidence does not trigger a run.
+      const notes = vscode.Uri.joinPath(card, '..', 'notes-e2e.txt');
+      assert.ok(!cc.results(card).some((c) => c.evidence.some((e) => e.path.endsWith('notes-e2e.txt'))));
+      await vscode.workspace.fs.writeFile(notes, Buffer.from('notes\n'));
+      try {
+        const unrelated = await vscode.workspace.openTextDocument(notes);
+        const quiet = cc.runLog().length;
+        const edit = new vscode.WorkspaceEdit();
+        edit.insert(unrelated.uri, new vscode.Position(unrelated.lineCount, 0), 'more notes\n');
+        await vscode.workspace.applyEdit(edit);
+        assert.ok(await unrelated.save());
+        await new Promise((r) => setTimeout(r, 1200));
+        assert.equal(cc.runLog().length, quiet, 'saving a file that gave no evidence started a run');
+      } finally {
+        await vscode.workspace.fs.delete(notes);
+      }
+    } finally {
+      const before = cc.runLog().length;
+      await restore(launch, original);
+      if (cc.watched().cards.includes(key)) {
+        await waitFor('the re-run after the restore', () => cc.runLog().slice(before).some((r) => r.trigger === 'watch'), 10_000).catch(() => undefined);
+      }
+      await settle().catch(() => undefined);
+      await config.update('watch', undefined, vscode.ConfigurationTarget.Global);
+    }
+    // The restore re-ran the card: the claim is back to contradicted and says it was supported.
+    const back = epochsClaim();
+    assert.equal(back?.verdict, 'contradicted');
+    assert.equal(back?.change?.from, 'supported');
+  });
+
+  it('watch mode is off by default: saving an evidence file starts no run', async () => {
+    const cc = await api();
+    const card = exampleCard();
+    assert.equal(vscode.workspace.getConfiguration('cardcheck').get('watch'), false);
+    await cc.verify(card, { showPanel: false });
+    const launch = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(card, '..', 'scripts', 'launch.sh'));
+    const original = launch.getText();
+    const before = cc.runLog().length;
+    try {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(launch.uri, new vscode.Range(0, 0, launch.lineCount, 0), original.replace('--epochs 4', '--epochs 3'));
+      await vscode.workspace.applyEdit(edit);
+      await launch.save();
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.equal(cc.runLog().length, before, 'a run started with watch mode off');
+    } finally {
+      await restore(launch, original);
+    }
+  });
+
+  it('Verify All Model Cards verifies the cards one at a time, one worker alive at once, and sums them up', async () => {
+    const cc = await api();
+    const before = cc.runLog().length;
+    let overlap = '';
+    let checks = 0;
+    const check = () => {
+      checks++;
+      const live = cc.runLog().slice(before).filter((r) => r.pid !== undefined && alive(r.pid));
+      if (live.length > 1 && !overlap) overlap = JSON.stringify(live);
+    };
+    const timer = setInterval(check, 25);
+    const sub = cc.onDidReceiveClaim(check);
+    let result: VerifyAllResult | undefined;
+    try {
+      result = await vscode.commands.executeCommand<VerifyAllResult>('cardcheck.verifyAll');
+    } finally {
+      clearInterval(timer);
+      sub.dispose();
+    }
+    assert.ok(result, 'the command returned nothing');
+    console.log(`    ${result.message} (${checks} liveness checks)`);
+    const cards = [bigCard(), docxCard(), exampleCard()].map((u) => u.toString());
+    for (const c of cards) assert.ok(result.outcomes.some((o) => o.card === c), `${c} was not verified: ${JSON.stringify(result.outcomes.map((o) => o.card))}`);
+    assert.equal(result.cancelled, false);
+    assert.deepEqual(result.skipped, []);
+    assert.equal(result.outcomes.length, result.total);
+    assert.ok(result.outcomes.every((o) => o.status === 'done'), JSON.stringify(result.outcomes.map((o) => [o.card, o.status, o.message])));
+    const withContradictions = result.outcomes.filter((o) => (o.summary?.contradicted ?? 0) > 0).length;
+    assert.equal(result.message, `CardCheck: ${result.total} cards — ${withContradictions === 0 ? 'none' : withContradictions} with contradictions`);
+    assert.ok(withContradictions >= 2, 'the example card and its Word copy both have contradictions');
+
+    const runs: RunRecord[] = cc.runLog().slice(before).filter((r) => r.trigger === 'verifyAll');
+    assert.deepEqual(runs.map((r) => r.card), result.outcomes.map((o) => o.card), 'runs are not in the order of the cards');
+    for (let i = 1; i < runs.length; i++) {
+      const prev = runs[i - 1]!;
+      assert.ok(prev.endedAt !== undefined && runs[i]!.startedAt >= prev.endedAt, `run ${i + 1} started before run ${i} ended: ${JSON.stringify(runs)}`);
+    }
+    assert.equal(new Set(runs.map((r) => r.pid)).size, runs.length, 'each card has its own worker');
+    assert.equal(overlap, '', `two workers were alive at once: ${overlap}`);
+    assert.ok(runs.every((r) => r.pid !== undefined && !alive(r.pid)), 'a worker outlived Verify All');
+  });
+
+  it('cancelling Verify All stops the card under way and skips the rest', async () => {
+    const cc = await api();
+    const before = cc.runLog().length;
+    let cancelled = false;
+    const sub = cc.onDidReceiveClaim(() => {
+      if (cancelled) return;
+      cancelled = true;
+      void cc.cancelVerifyAll();
+    });
+    let result: VerifyAllResult;
+    try {
+      result = await cc.verifyAll();
+    } finally {
+      sub.dispose();
+    }
+    assert.ok(cancelled, 'no claim arrived before the end');
+    assert.equal(result.cancelled, true, result.message);
+    assert.equal(result.outcomes.length, 1, JSON.stringify(result.outcomes));
+    assert.equal(result.outcomes[0]!.status, 'cancelled');
+    assert.equal(result.skipped.length, result.total - 1);
+    assert.match(result.message, new RegExp(`^CardCheck: cancelled after 1 of ${result.total} cards — .*${result.total - 1} skipped$`));
+    const runs = cc.runLog().slice(before);
+    assert.equal(runs.length, 1, `only the first card ran: ${JSON.stringify(runs)}`);
+    assert.ok(runs[0]!.pid !== undefined && !alive(runs[0]!.pid), 'the cancelled worker is still alive');
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { prepareUiWorkspace } from '../launch/prepareWorkspace.js';
@@ -149,6 +149,35 @@ export async function runUiTest(opts: UiTestOptions): Promise<UiTestReport> {
     );
     step(`evidence link opened ${path} at line ${line}`);
     await shot(page, 'cardcheck-evidence-opened.png');
+
+    // Changes since the previous run: the evidence file changes on disk, "Verify again" re-runs,
+    // and the flipped claim carries a badge, the reason, and the "Changed only" filter finds it.
+    const launchFile = join(ws.folder, 'scripts', 'launch.sh');
+    const launchText = readFileSync(launchFile, 'utf8');
+    const epochsIn = (group: string) => panel.locator(`.group-${group} .claim`, { has: panel.locator('.claim-text', { hasText: 'Epochs' }) });
+    try {
+      writeFileSync(launchFile, launchText.replace('--epochs 4', '--epochs 3'));
+      await panel.locator('#verify').click();
+      const badge = epochsIn('supported').locator('.badge-changed');
+      await badge.waitFor();
+      assert.equal((await badge.textContent())?.trim(), 'changed: was contradicted');
+      const reason = (await epochsIn('supported').locator('.change-reason').textContent()) ?? '';
+      assert.match(reason, /contradicted → supported: .*scripts\/launch\.sh:\d+ changed/, `reason: ${reason}`);
+      assert.match((await panel.locator('#delta-summary').textContent()) ?? '', /Since the previous run: \d+ claims? changed verdict/);
+      await panel.locator('#f-changed').check();
+      await panel.locator('.claim').first().waitFor();
+      const shown = await panel.locator('.claim').count();
+      assert.equal(await panel.locator('.claim .badge-changed').count(), shown, 'the filter shows a claim that did not change');
+      assert.ok(shown >= 1);
+      await shot(page, 'cardcheck-changed-since-last-run.png');
+      await panel.locator('#f-changed').uncheck();
+      step('a changed verdict shows its badge, reason and filter');
+    } finally {
+      writeFileSync(launchFile, launchText);
+    }
+    await panel.locator('#verify').click();
+    await epochsIn('contradicted').locator('.badge-changed', { hasText: 'was supported' }).waitFor();
+    step('verified again with the original evidence');
 
     // A window reload restores the panel (serializer + saved results) and the diagnostics.
     await page.keyboard.press('F1');
