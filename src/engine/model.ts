@@ -111,6 +111,8 @@ export const CacheStatsSchema = z.object({
   misses: z.number().int(),
   /** Cache records that failed their checks and were rebuilt. */
   damaged: z.number().int(),
+  /** Of the files counted in statHits, those whose card-relevant facts came from the card's snapshot. */
+  snapshotHits: z.number().int().optional(),
 });
 export type CacheStats = z.infer<typeof CacheStatsSchema>;
 

@@ -5,7 +5,8 @@ import type { Progress } from '../protocol/events.js';
 import { loadCard } from './card/loadCard.js';
 import { extractClaimUnits } from './card/extractClaims.js';
 import { walkWorkspace } from './workspace/walkWorkspace.js';
-import { closeFactCache, openFactCache } from './cache/factCache.js';
+import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
+import { openCardSnapshot } from './cache/cardSnapshot.js';
 import { engineFingerprint } from './cache/engineFingerprint.js';
 import { fileFacts } from './cache/fileFacts.js';
 import { FactIndex } from './verify/factIndex.js';
@@ -17,6 +18,7 @@ import type { ClaimUnit } from './card/extractClaims.js';
 import { splitWords } from './verify/tokens.js';
 import { extractShellFacts } from './facts/shellFacts.js';
 import type { CardDocument } from './card/cardDocument.js';
+import type { WorkspaceFile } from './workspace/workspaceFile.js';
 
 export interface VerifyJob {
   cardPath: string;
@@ -71,11 +73,16 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.progress({ ...progress });
 
   const budget = { softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts, onLimit: (message: string) => sink.warning({ path: card.path, message }) };
-  const index = new FactIndex(opts.factFilter && !opts.llm?.enabled ? cardFactFilter(units, doc.lines.join('\n'), budget) : undefined);
+  const filter = opts.factFilter && !opts.llm?.enabled ? cardFactFilter(units, doc.lines.join('\n'), budget) : undefined;
+  const index = new FactIndex(filter);
   let filesSkipped = 0;
   const inFlight = new Set<Promise<void>>();
   const cacheWarning = (message: string): void => sink.warning({ path: opts.cacheDir ?? '', message });
-  const cache = opts.cacheDir ? await openFactCache({ dir: opts.cacheDir, root, engine: await engineFingerprint() }, cacheWarning) : undefined;
+  const engine = opts.cacheDir ? await engineFingerprint() : '';
+  const cache = opts.cacheDir ? await openFactCache({ dir: opts.cacheDir, root, engine }, cacheWarning) : undefined;
+  const snapshot = opts.cacheDir && filter ? await openCardSnapshot({ dir: opts.cacheDir, root, engine, cardPath: cardAbs, filter }, cacheWarning) : undefined;
+  // Snapshot records are trusted for files last modified before this (see RACY_WINDOW_MS).
+  const walkStartedAt = Date.now();
   let walked = false;
   const nativeMemory = new NativeMemoryGuard();
   try {
@@ -83,7 +90,9 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     for await (const file of walk) {
       if (file.kind === 'other') continue;
       const task = (async () => {
-        const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes }, cache);
+        const key = readKey(file, opts.maxFileBytes);
+        const snapped = snapshot ? await replayed(file, key, index, snapshot) : undefined;
+        const read = snapped ?? await fileFacts(file, { maxFileBytes: opts.maxFileBytes }, cache);
         if (!read.ok) {
           filesSkipped++;
           sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
@@ -92,7 +101,11 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         if (read.encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${read.encoding}` });
         const { facts, warnings } = read;
         for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
-        for (const f of facts) index.add(f);
+        if (!snapped) {
+          const part = index.addFile(facts);
+          const { facts: kept, ...added } = part;
+          await snapshot?.store(file, key, '', walkStartedAt, { facts: kept, warnings, ...(read.encoding ? { encoding: read.encoding } : {}), index: added });
+        }
         progress.filesScanned++;
         nativeMemory.check();
         if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
@@ -108,7 +121,12 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   } finally {
     // A failed or cancelled walk leaves the previous cache as it was.
     if (!walked) await Promise.allSettled(inFlight);
-    await closeFactCache(cache, walked, cacheWarning);
+    // The fact cache is rewritten only by runs that went through it for every file: copying the
+    // records of files the snapshot served would cost more than the snapshot saves. Facts of
+    // files edited since are then extracted once more by the next such run (another card).
+    const snapshotServed = snapshot?.stats.statHits ?? 0;
+    await closeFactCache(cache, walked && snapshotServed === 0, cacheWarning);
+    await closeFactCache(snapshot, walked, cacheWarning);
   }
   signal?.throwIfAborted();
 
@@ -143,8 +161,19 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.progress({ ...progress });
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length + index.dropped, factsIndexed: index.all.length, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
-  if (cache) stats.cache = { ...cache.stats };
+  if (cache) {
+    const snapshotHits = snapshot?.stats.statHits ?? 0;
+    stats.cache = { ...cache.stats, statHits: cache.stats.statHits + snapshotHits, snapshotHits };
+  }
   return { card, summary, stats };
+}
+
+/** The file's facts as the card's snapshot kept them, replayed into the index; undefined when it has none valid. */
+async function replayed(file: WorkspaceFile, key: string, index: FactIndex, snapshot: FactCache): Promise<{ ok: true; facts: []; warnings: string[]; encoding?: string } | undefined> {
+  const hit = await snapshot.byStat(file, key);
+  if (!hit?.index) return undefined;
+  index.replay({ facts: hit.facts, ...hit.index });
+  return { ok: true, facts: [], warnings: hit.warnings, ...(hit.encoding ? { encoding: hit.encoding } : {}) };
 }
 
 function* eachUnit(units: readonly ClaimUnit[], decide: (unit: ClaimUnit) => ClaimResult[]): Generator<ClaimResult[]> {

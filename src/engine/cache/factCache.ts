@@ -23,6 +23,8 @@ export interface FileExtraction {
   warnings: string[];
   /** Set when the file was not UTF-8 (see readWorkspaceFile). */
   encoding?: string;
+  /** In a card's snapshot (cardSnapshot.ts): what the file's dropped facts added to the card's index. */
+  index?: { vocabulary: string[]; configNames: string[]; dropped: number };
 }
 
 export interface FactCacheOptions {
@@ -32,7 +34,17 @@ export interface FactCacheOptions {
   root: string;
   /** Identifies the extractors: facts written by another engine are not reused. */
   engine: string;
+  /** Names the pack when a root has several (a card's snapshot); default: the root's fact pack. */
+  label?: string;
+  /**
+   * Read the previous pack whole when opening it, instead of one read per record: for packs
+   * whose size is bounded (a card's snapshot holds at most the index's fact budget).
+   */
+  preload?: boolean;
 }
+
+/** Records are written in batches of about this size (one write per record costs a thread-pool trip each). */
+const WRITE_BATCH_BYTES = 1 << 20;
 
 export interface FactCacheStats {
   /** Files whose facts came from the cache without reading them (size and mtime matched). */
@@ -83,6 +95,11 @@ export class FactCache {
   private readonly written: PackEntry[] = [];
   private writeOffset = 0;
   private closed = false;
+  private batch: Buffer[] = [];
+  private batchStart = 0;
+  private batchBytes = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private writeError: unknown;
 
   private constructor(
     private readonly options: FactCacheOptions,
@@ -93,6 +110,7 @@ export class FactCache {
     oldIndex: PackIndex | undefined,
     /** Set when the previous pack was unusable: the reason, for a warning. */
     readonly damage: string | undefined,
+    private readonly preloaded: Buffer | undefined,
   ) {
     for (const e of oldIndex?.entries ?? []) this.entries.set(e[0], e);
   }
@@ -103,7 +121,7 @@ export class FactCache {
    */
   static async open(options: FactCacheOptions): Promise<FactCache> {
     await mkdir(options.dir, { recursive: true });
-    const base = `facts-${sha1Hex(path.resolve(options.root)).slice(0, 16)}.v${PACK_FORMAT}.pack`;
+    const base = `${options.label ?? 'facts'}-${sha1Hex(path.resolve(options.root)).slice(0, 16)}.v${PACK_FORMAT}.pack`;
     const packPath = path.join(options.dir, base);
     await removeStaleTemps(options.dir, base);
     const tempPath = `${packPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -128,7 +146,15 @@ export class FactCache {
       await old.close().catch(() => undefined);
       old = undefined;
     }
-    return new FactCache(options, packPath, tempPath, old, out, index, damage);
+    let preloaded: Buffer | undefined;
+    if (old && options.preload) {
+      try {
+        preloaded = await old.readFile();
+      } catch {
+        // read record by record instead
+      }
+    }
+    return new FactCache(options, packPath, tempPath, old, out, index, damage, preloaded);
   }
 
   /**
@@ -161,7 +187,12 @@ export class FactCache {
   async store(file: WorkspaceFile, key: string, hash: string, readAtMs: number, extraction: FileExtraction): Promise<void> {
     this.stats.misses++;
     if (this.closed || !extraction.facts.every((f) => jsonSafe(f.value))) return;
-    const body = JSON.stringify({ f: extraction.facts.map(encodeFact), w: extraction.warnings, ...(extraction.encoding ? { e: extraction.encoding } : {}) });
+    const x = extraction.index;
+    const body = JSON.stringify({
+      f: extraction.facts.map(encodeFact), w: extraction.warnings,
+      ...(extraction.encoding ? { e: extraction.encoding } : {}),
+      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped] } : {}),
+    });
     const bytes = Buffer.from(body, 'utf8');
     await this.append([file.relPath, file.size, file.mtimeMs, readAtMs, hash, key, 0, 0, checksum(bytes)], bytes);
   }
@@ -171,6 +202,9 @@ export class FactCache {
     if (this.closed) return;
     this.closed = true;
     try {
+      this.flush();
+      await this.writes;
+      if (this.writeError !== undefined) throw this.writeError;
       const index: PackIndex = {
         format: PACK_FORMAT,
         engine: this.options.engine,
@@ -200,6 +234,7 @@ export class FactCache {
   }
 
   private async cleanup(): Promise<void> {
+    await this.writes;
     await this.out.close().catch(() => undefined);
     await this.old?.close().catch(() => undefined);
     await unlink(this.tempPath).catch(() => undefined);
@@ -209,7 +244,7 @@ export class FactCache {
     if (!this.old || this.closed) return undefined;
     let bytes: Buffer;
     try {
-      bytes = await readExactly(this.old, entry[6], entry[7]);
+      bytes = this.preloaded ? this.preloaded.subarray(entry[6], entry[6] + entry[7]) : await readExactly(this.old, entry[6], entry[7]);
     } catch {
       this.stats.damaged++;
       return undefined;
@@ -223,18 +258,35 @@ export class FactCache {
     return { entry, bytes, extraction };
   }
 
-  /** Reserves the next range of the new pack synchronously, so records in flight never overlap. */
+  /**
+   * Reserves the next range of the new pack synchronously, so records in flight never overlap,
+   * and writes records in batches. A failed write (a full disk) makes `commit` fail: the run
+   * goes on, the previous pack stays.
+   */
   private async append(entry: PackEntry, bytes: Buffer): Promise<void> {
     if (this.closed) return;
     const offset = this.writeOffset;
     this.writeOffset += bytes.length;
-    const written: PackEntry = [entry[0], entry[1], entry[2], entry[3], entry[4], entry[5], offset, bytes.length, entry[8]];
-    try {
-      await writeAll(this.out, bytes, offset);
-      this.written.push(written);
-    } catch {
-      // A full disk costs this entry, not the run.
+    this.written.push([entry[0], entry[1], entry[2], entry[3], entry[4], entry[5], offset, bytes.length, entry[8]]);
+    if (this.batch.length === 0) this.batchStart = offset;
+    this.batch.push(bytes);
+    this.batchBytes += bytes.length;
+    if (this.batchBytes >= WRITE_BATCH_BYTES) {
+      this.flush();
+      // Back-pressure: records are not buffered faster than the disk takes them.
+      await this.writes;
     }
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const chunk = Buffer.concat(this.batch);
+    const at = this.batchStart;
+    this.batch = [];
+    this.batchBytes = 0;
+    this.writes = this.writes.then(() => writeAll(this.out, chunk, at)).catch((e: unknown) => {
+      this.writeError ??= e;
+    });
   }
 }
 
@@ -246,16 +298,27 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
     return undefined;
   }
   if (typeof body !== 'object' || body === null) return undefined;
-  const { f, w, e } = body as { f?: unknown; w?: unknown; e?: unknown };
-  if (!Array.isArray(f) || !Array.isArray(w) || !w.every((x) => typeof x === 'string')) return undefined;
+  const { f, w, e, x } = body as { f?: unknown; w?: unknown; e?: unknown; x?: unknown };
+  if (!Array.isArray(f) || !isStrings(w)) return undefined;
   if (e !== undefined && typeof e !== 'string') return undefined;
+  let index: FileExtraction['index'];
+  if (x !== undefined) {
+    if (!Array.isArray(x) || x.length !== 3) return undefined;
+    const [vocabulary, configNames, dropped] = x as unknown[];
+    if (!isStrings(vocabulary) || !isStrings(configNames) || typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) return undefined;
+    index = { vocabulary, configNames, dropped };
+  }
   const facts: Fact[] = [];
   for (const t of f) {
     const fact = decodeFact(t, relPath);
     if (!fact) return undefined;
     facts.push(fact);
   }
-  return { facts, warnings: w as string[], ...(e !== undefined ? { encoding: e } : {}) };
+  return { facts, warnings: w, ...(e !== undefined ? { encoding: e } : {}), ...(index ? { index } : {}) };
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
 }
 
 async function writeAll(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {

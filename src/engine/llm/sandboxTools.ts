@@ -242,7 +242,7 @@ export class WorkspaceTools {
     if (typeof q.text === 'string' && q.text.trim() !== '') {
       const words = contentTokens(q.text);
       const base = pool ?? this.index.all;
-      pool = base.filter((f) => words.some((w) => f.tokens.has(w) || f.fact.snippet.toLowerCase().includes(w)));
+      pool = base.filter((f) => words.some((w) => f.tokens.includes(w) || f.fact.snippet.toLowerCase().includes(w)));
     }
     if (typeof q.file === 'string' && q.file.trim() !== '') {
       const fileGlob = q.file.trim();

@@ -11,10 +11,10 @@ export interface IndexedFact {
   fact: Fact;
   /** Canonical keys its name carries (see keyVocabulary.ts). */
   keys: string[];
-  /** Content tokens of its key path, call and file name: for ranking against a claim's words. */
-  tokens: Set<string>;
-  /** Content tokens of the fact's source line, computed once (ranking reads them per claim). */
-  snippetTokens: string[];
+  /** Content tokens of its key path, call and file name (distinct): for ranking against a claim's words. */
+  tokens: readonly string[];
+  /** Content tokens of the fact's source line (distinct), computed once (ranking reads them per claim). */
+  snippetTokens: readonly string[];
   /** Precedence when several facts set the same thing; higher wins (see effectiveValue.ts). */
   tier: number;
   /** False for tests, fixtures, vendored code, docs and other text: never deciding. */
@@ -56,6 +56,26 @@ function fileTokens(file: string): string[] {
 
 const MAX_MEMO = 50_000;
 
+/**
+ * What one file added to an index besides its kept facts: enough to rebuild the index without
+ * the file's other facts (see cardSnapshot.ts). Kept facts are replayed through the filter again.
+ */
+export interface FileIndexPart {
+  /** Facts the index kept, positional calls already expanded. */
+  facts: Fact[];
+  /** Card words the file's dropped facts added to the vocabulary. */
+  vocabulary: string[];
+  configNames: string[];
+  dropped: number;
+}
+
+interface Recording {
+  start: number;
+  vocabulary: Set<string>;
+  configNames: Set<string>;
+  dropped: number;
+}
+
 export class FactIndex {
   private readonly byKey = new Map<string, IndexedFact[]>();
   private readonly byToken = new Map<string, IndexedFact[]>();
@@ -73,6 +93,33 @@ export class FactIndex {
 
   add(fact: Fact): void {
     for (const f of expandPositional(fact)) this.addOne(f);
+  }
+
+  private recording: Recording | undefined;
+
+  /** Adds the facts of one file and returns what they added, for a later `replay`. */
+  addFile(facts: readonly Fact[]): FileIndexPart {
+    const rec: Recording = { start: this.all.length, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
+    this.recording = rec;
+    try {
+      for (const f of facts) this.add(f);
+    } finally {
+      this.recording = undefined;
+    }
+    return {
+      facts: this.all.slice(rec.start).map((e) => e.fact),
+      vocabulary: [...rec.vocabulary],
+      configNames: [...rec.configNames],
+      dropped: rec.dropped,
+    };
+  }
+
+  /** Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the same filter. */
+  replay(part: FileIndexPart): void {
+    for (const f of part.facts) this.addOne(f);
+    for (const w of part.vocabulary) this.vocabulary.add(w);
+    for (const n of part.configNames) this.configNames.add(n);
+    this.dropped += part.dropped;
   }
 
   /**
@@ -117,25 +164,64 @@ export class FactIndex {
     // word (see factRelevance.ts): the other words need not be kept.
     const wanted = this.filter?.vocabulary;
     const named = [...this.memoized('tok', keyText, contentTokens), ...this.memoized('tok', fact.path, contentTokens), ...this.memoized('file', fact.file, fileTokens)];
-    const tokens = new Set(wanted ? named.filter((t) => wanted.has(t)) : named);
+    const tokens = distinct(wanted ? named.filter((t) => wanted.has(t)) : named);
     const configName = fact.source === 'config' ? (fact.file.split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').toLowerCase() : undefined;
-    if (configName) this.configNames.add(configName);
+    if (configName) {
+      this.configNames.add(configName);
+      this.recording?.configNames.add(configName);
+    }
     const lineWords = this.lineWords(fact);
     const fileWords = this.memoized('tok', fact.file, contentTokens);
     if (this.filter && !this.filter.keep(fact, keys, tokens)) {
-      for (const t of lineWords) if (wanted?.has(t)) this.vocabulary.add(t);
-      for (const t of fileWords) if (wanted?.has(t)) this.vocabulary.add(t);
+      this.addCardWords(lineWords, wanted);
+      this.addCardWords(fileWords, wanted);
       this.dropped++;
+      if (this.recording) this.recording.dropped++;
       return;
     }
-    const snippetTokens = [...new Set(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords)];
-    const entry: IndexedFact = { fact, keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
+    const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);
+    const entry: IndexedFact = { fact: this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
     this.all.push(entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
     for (const t of snippetTokens) this.vocabulary.add(t);
     for (const t of fileWords) if (!wanted || wanted.has(t)) this.vocabulary.add(t);
     for (const n of namesOf(fact)) this.names.push({ name: n, fact: entry });
+  }
+
+  /** Owned copies of the current file's strings: facts of one line share its snippet and names. */
+  private ownedOf = { file: '', strings: new Map<string, string>() };
+
+  private owned(s: string): string {
+    if (s.length < 13) return s;
+    let copy = this.ownedOf.strings.get(s);
+    if (copy === undefined) {
+      copy = owned(s);
+      this.ownedOf.strings.set(copy, copy);
+    }
+    return copy;
+  }
+
+  /** The fact as the index keeps it: strings that do not pin their file's text (see `owned`). */
+  private ownedFact(f: Fact): Fact {
+    if (this.ownedOf.file !== f.file) this.ownedOf = { file: f.file, strings: new Map() };
+    const copy: Fact = { ...f, rawKey: this.owned(f.rawKey), path: this.owned(f.path), snippet: this.owned(f.snippet), value: this.ownedValue(f.value) };
+    if (f.call !== undefined) copy.call = this.owned(f.call);
+    return copy;
+  }
+
+  private ownedValue(v: FactValue): FactValue {
+    if (typeof v === 'string') return this.owned(v);
+    return Array.isArray(v) ? v.map((x) => this.ownedValue(x)) : v;
+  }
+
+  /** Words of a dropped fact that the card uses: the vocabulary must still know the workspace says them. */
+  private addCardWords(words: readonly string[], wanted: ReadonlySet<string> | undefined): void {
+    for (const t of words) {
+      if (!wanted?.has(t)) continue;
+      this.vocabulary.add(t);
+      this.recording?.vocabulary.add(t);
+    }
   }
 
   private keyTextOf(f: Fact): string {
@@ -158,6 +244,24 @@ export class FactIndex {
   withToken(token: string): IndexedFact[] {
     return this.byToken.get(token) ?? [];
   }
+}
+
+/**
+ * A string that holds no more memory than its own characters. Extractors cut snippets and names
+ * out of whole file texts, and V8 keeps such a slice's parent alive: an index of a few thousand
+ * facts otherwise retains the full source of every file they came from (34 MB of 114 MB of heap
+ * on the Python standard library). Short strings are always copied by V8.
+ */
+function owned(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/** Distinct words, sharing one empty list (most facts' filtered words are none). */
+function distinct(words: readonly string[]): readonly string[] {
+  if (words.length === 0) return NONE;
+  return words.length === 1 ? words : [...new Set(words)];
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

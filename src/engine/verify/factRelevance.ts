@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Claim } from '../card/claim.js';
 import type { ClaimUnit } from '../card/extractClaims.js';
 import type { Fact, FactValue } from '../facts/fact.js';
@@ -26,9 +27,14 @@ import { compact, contentTokens, splitWords } from './tokens.js';
  * without the filter.
  */
 export interface FactFilter {
-  keep(fact: Fact, keys: readonly string[], tokens: ReadonlySet<string>): boolean;
+  keep(fact: Fact, keys: readonly string[], tokens: readonly string[]): boolean;
   /** Card words and terms: the only ones the index's vocabulary is ever asked about. */
   readonly vocabulary: ReadonlySet<string>;
+  /**
+   * Equal for two filters that keep exactly the same facts (same words, keys, names, number
+   * ranges and budget): a card edit that changes none of them keeps the card's snapshot valid.
+   */
+  readonly fingerprint: string;
 }
 
 const ALWAYS_KEPT = new Set<Fact['form']>(['version', 'license', 'result', 'output']);
@@ -101,7 +107,7 @@ export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, bu
   let kept = 0;
   let softTold = false;
   let hardTold = false;
-  const weak = (fact: Fact, tokens: ReadonlySet<string>): boolean => {
+  const weak = (fact: Fact, tokens: readonly string[]): boolean => {
     // Lookups by shared word (withToken, supportByValue, year filters) take numeric facts and
     // words of three or more characters only.
     if (hasNumberValue(fact.value)) for (const t of tokens) if (t.length > 2 && words.has(t)) return true;
@@ -110,8 +116,13 @@ export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, bu
     return numbersOf(fact.value).some((x) => ranges.contains(x));
   };
 
+  const fingerprint = createHash('sha1')
+    .update(JSON.stringify([[...words].sort(), [...keys].sort(), parts, ranges.describe(), budget ? [budget.softLimit, budget.hardLimit] : 0]))
+    .digest('hex');
+
   return {
     vocabulary,
+    fingerprint,
     keep(fact, factKeys, tokens) {
       if (fact.form === 'version' || fact.form === 'license') return true;
       if (budget && kept >= budget.hardLimit) {
@@ -187,6 +198,8 @@ function cardNumbers(value: unknown, depth = 0): CardNumber[] {
 
 interface Ranges {
   contains(x: number): boolean;
+  /** The intervals, as a stable text. */
+  describe(): string;
 }
 
 /**
@@ -221,6 +234,7 @@ function agreementRanges(numbers: readonly CardNumber[]): Ranges {
     else merged.push([s[0], s[1]]);
   }
   return {
+    describe: () => JSON.stringify([anyPositive, anyNegative, merged]),
     contains(x) {
       if (!Number.isFinite(x)) return false;
       if ((anyPositive && x > 0) || (anyNegative && x < 0)) return true;

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,17 +18,26 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-async function verify(files: Record<string, string>, options: EngineOptionsInput) {
+async function verify(files: Record<string, string>, options: EngineOptionsInput, runs = 1) {
   const ws = tempWorkspace(files);
   cleanups.push(ws.dispose);
-  const claims: ClaimResult[] = [];
-  const warnings: EngineWarning[] = [];
-  const result = await runPipeline({ cardPath: path.join(ws.root, 'card.md'), workspaceRoot: ws.root, options }, {
-    progress: () => undefined,
-    claim: (c) => { claims.push(c); },
-    warning: (w) => { warnings.push(w); },
-  });
-  return { claims, warnings, stats: result.stats as Stats };
+  // Files modified just now are never trusted by stat alone (the cache's racy window).
+  const old = Date.now() / 1000 - 60;
+  for (const rel of Object.keys(files)) utimesSync(path.join(ws.root, rel), old, old);
+  let claims: ClaimResult[] = [];
+  let warnings: EngineWarning[] = [];
+  let stats: Stats | undefined;
+  for (let i = 0; i < runs; i++) {
+    claims = [];
+    warnings = [];
+    const result = await runPipeline({ cardPath: path.join(ws.root, 'card.md'), workspaceRoot: ws.root, options }, {
+      progress: () => undefined,
+      claim: (c) => { claims.push(c); },
+      warning: (w) => { warnings.push(w); },
+    });
+    stats = result.stats;
+  }
+  return { claims, warnings, stats: stats as Stats };
 }
 
 const CARD = `---
@@ -117,6 +128,12 @@ describe('fact filter', () => {
           const a = await verify(files, { factFilter: false });
           const b = await verify(files, { factFilter: true });
           expect(b.claims).toEqual(a.claims);
+          // A second run replays the card's snapshot: the same index, the same verdicts.
+          const cacheDir = mkdtempSync(path.join(tmpdir(), 'cc-filter-cache-'));
+          cleanups.push(() => rmSync(cacheDir, { recursive: true, force: true }));
+          const c = await verify(files, { factFilter: true, cacheDir }, 2);
+          expect(c.stats.cache?.snapshotHits).toBe(2);
+          expect(c.claims).toEqual(a.claims);
         },
       ),
       { numRuns: 25 },

@@ -37,10 +37,10 @@ function setup(): { root: string; cacheDir: string } {
   return { root: ws.root, cacheDir };
 }
 
-async function verify(root: string, cacheDir: string) {
+async function verify(root: string, cacheDir: string | undefined, cardText?: string) {
   const claims: ClaimResult[] = [];
   const warnings: EngineWarning[] = [];
-  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options: { cacheDir } }, {
+  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, cardText, options: { cacheDir } }, {
     progress: () => undefined,
     claim: (c) => { claims.push(c); },
     warning: (w) => { warnings.push(w); },
@@ -52,10 +52,10 @@ describe('pipeline with a fact cache', () => {
   it('a second run reads nothing again and decides the same', async () => {
     const { root, cacheDir } = setup();
     const cold = await verify(root, cacheDir);
-    expect(cold.result.stats.cache).toEqual({ statHits: 0, hashHits: 0, misses: 2, damaged: 0 });
+    expect(cold.result.stats.cache).toEqual({ statHits: 0, hashHits: 0, misses: 2, damaged: 0, snapshotHits: 0 });
     expect(cold.claims.map((c) => c.verdict)).toEqual(['supported', 'supported', 'supported']);
     const warm = await verify(root, cacheDir);
-    expect(warm.result.stats.cache).toEqual({ statHits: 2, hashHits: 0, misses: 0, damaged: 0 });
+    expect(warm.result.stats.cache).toEqual({ statHits: 2, hashHits: 0, misses: 0, damaged: 0, snapshotHits: 2 });
     expect(warm.claims).toEqual(cold.claims);
     expect(warm.warnings).toEqual(cold.warnings);
     expect(readdirSync(cacheDir).some((n) => n.endsWith('.pack'))).toBe(true);
@@ -87,5 +87,44 @@ describe('pipeline with a fact cache', () => {
     }, abort.signal)).rejects.toThrow();
     expect(readdirSync(cacheDir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ statHits: 2 });
+  });
+
+  it("a card's snapshot serves only that card's questions; the fact cache stays whole for others", async () => {
+    const { root, cacheDir } = setup();
+    await verify(root, cacheDir);
+    const warm = await verify(root, cacheDir);
+    expect(warm.result.stats.cache).toMatchObject({ snapshotHits: 2, misses: 0 });
+    // The same card asking about something else: the snapshot is not valid, the fact cache is.
+    const asksMore = `${CARD}| Weight decay | 0.01 |\n`;
+    const uncached = await verify(root, undefined, asksMore);
+    const other = await verify(root, cacheDir, asksMore);
+    expect(other.result.stats.cache).toMatchObject({ statHits: 2, snapshotHits: 0, misses: 0 });
+    expect(other.claims).toEqual(uncached.claims);
+    expect(other.warnings).toEqual(uncached.warnings);
+    // Now the snapshot holds the new questions' facts.
+    const again = await verify(root, cacheDir, asksMore);
+    expect(again.result.stats.cache).toMatchObject({ snapshotHits: 2, misses: 0 });
+    expect(again.claims).toEqual(uncached.claims);
+    // An edit goes into the snapshot only; the first questions (whose snapshot the new ones
+    // replaced: one per card) find the edited file's facts anew.
+    writeFileSync(path.join(root, 'configs/base.yaml'), 'batch_size: 64\nlr: 0.0003\n');
+    const edited = await verify(root, cacheDir, asksMore);
+    expect(edited.result.stats.cache).toMatchObject({ snapshotHits: 1, misses: 1 });
+    const first = await verify(root, cacheDir);
+    expect(first.result.stats.cache).toMatchObject({ snapshotHits: 0, statHits: 1, misses: 1 });
+    expect(first.claims.map((c) => c.verdict)).toEqual(['supported', 'contradicted', 'supported']);
+  });
+
+  it('a damaged snapshot is rebuilt, not trusted', async () => {
+    const { root, cacheDir } = setup();
+    const cold = await verify(root, cacheDir);
+    for (const name of readdirSync(cacheDir).filter((n) => n.startsWith('card-') && n.endsWith('.pack'))) {
+      writeFileSync(path.join(cacheDir, name), 'not a pack at all, but long enough to hold a trailer '.repeat(4));
+    }
+    const next = await verify(root, cacheDir);
+    expect(next.result.stats.cache).toMatchObject({ snapshotHits: 0, statHits: 2 });
+    expect(next.claims).toEqual(cold.claims);
+    expect(next.warnings.some((w) => /damaged/.test(w.message))).toBe(true);
+    expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ snapshotHits: 2 });
   });
 });
