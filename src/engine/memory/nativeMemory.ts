@@ -9,11 +9,14 @@ import vm from 'node:vm';
  * `slackBytes` since the last collection, at most once per `minIntervalMs`. On the stdlib it cut the
  * peak RSS by about a quarter at no measurable cost in time.
  */
+const CHECK_INTERVAL_MS = 50;
+
 export class NativeMemoryGuard {
   private readonly gc: (() => void) | undefined;
   /** Memory outside the heap that a collection did not free: only growth beyond it counts. */
   private baseline: number;
   private lastAt = 0;
+  private lastCheckAt = 0;
   collections = 0;
 
   constructor(
@@ -25,11 +28,12 @@ export class NativeMemoryGuard {
     this.baseline = m.rss - m.heapTotal;
   }
 
-  /** Cheap to call often (one memoryUsage() read). */
+  /** Cheap to call often: memory is read at most every CHECK_INTERVAL_MS (a read costs ~0.2 ms). */
   check(): void {
     if (!this.gc) return;
     const now = Date.now();
-    if (now - this.lastAt < this.minIntervalMs) return;
+    if (now - this.lastAt < this.minIntervalMs || now - this.lastCheckAt < CHECK_INTERVAL_MS) return;
+    this.lastCheckAt = now;
     const m = process.memoryUsage();
     if (m.rss - m.heapTotal - this.baseline <= this.slackBytes) return;
     this.lastAt = now;
@@ -40,6 +44,25 @@ export class NativeMemoryGuard {
     const after = process.memoryUsage();
     this.baseline = Math.max(this.baseline, after.rss - after.heapTotal);
   }
+}
+
+/** Source characters parsed between two scavenges (see releaseParseTrees). */
+const SCAVENGE_EVERY_CHARS = 256 * 1024;
+let parsedSinceScavenge = 0;
+
+/**
+ * Call before each parse with the size of the source. A file's parse tree is garbage as soon as
+ * its facts are read, but V8 sees only the small JS wrappers and collects them late: a sequential
+ * parse of the standard library peaked at 195 MB RSS. The wrappers die young, so a scavenge
+ * (minor GC, about a millisecond) frees their trees: with one per 256 K characters parsed the
+ * same loop peaked at 109 MB and ran faster. Per thread: each worker thread has its own heap.
+ */
+export function releaseParseTrees(chars: number): void {
+  parsedSinceScavenge += chars;
+  if (parsedSinceScavenge < SCAVENGE_EVERY_CHARS) return;
+  parsedSinceScavenge = 0;
+  const gc = exposedGc() as ((options?: { type: 'minor' | 'major'; execution?: 'sync' }) => void) | undefined;
+  gc?.({ type: 'minor', execution: 'sync' });
 }
 
 let cached: (() => void) | null | undefined;

@@ -2,7 +2,7 @@ import type { Claim } from '../card/claim.js';
 import type { FactIndex, IndexedFact } from './factIndex.js';
 import { type AtomDecision, unverified, where } from './decision.js';
 import { FAMILY_VOCABULARY, type FamilyEntry } from './familyVocabulary.js';
-import { fileScore, lineScore, nameScore, rankFacts } from './evidenceRank.js';
+import { FILE_ORDER, fileScore, lineScore, nameScore, rankFacts } from './evidenceRank.js';
 import { compact, contentTokens } from './tokens.js';
 
 function codeMatches(entry: FamilyEntry, name: string): boolean {
@@ -45,7 +45,7 @@ function rankFamilyEvidence(claim: Claim, facts: IndexedFact[]): IndexedFact[] {
   // that runs before an import line naming several classes.
   return [...facts].sort((a, b) => fileScore(claim, b) - fileScore(claim, a) || formRank(a) - formRank(b)
     || nameScore(claim, b) - nameScore(claim, a) || lineScore(claim, b) - lineScore(claim, a)
-    || a.fact.file.localeCompare(b.fact.file) || a.fact.line - b.fact.line);
+    || FILE_ORDER.compare(a.fact.file, b.fact.file) || a.fact.line - b.fact.line);
 }
 
 export function decideFamily(claim: Claim, family: string, index: FactIndex): AtomDecision {

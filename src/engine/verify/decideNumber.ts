@@ -129,7 +129,8 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   const eff = effectiveFacts(facts, card.namedConfigs, claim.kind === 'metric' || (key !== undefined && isMetricKey(key))).filter((f) => accept(numericValue(f) ?? NaN, f));
   const ranked = rankFacts(claim, eff);
   const agreeing = ranked.filter((f) => test(numericValue(f) ?? NaN, f));
-  const others = rankFacts(claim, facts.filter((f) => !eff.includes(f))).slice(0, 2);
+  const inEff = new Set(eff);
+  const others = rankFacts(claim, facts.filter((f) => !inEff.has(f))).slice(0, 2);
   if (agreeing.length > 0) {
     const ev: EvidenceRef[] = [...agreeing.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), ...others.map((fact) => ({ fact, stance: 'related' as const }))];
     const f = agreeing[0];
