@@ -129,6 +129,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     await closeFactCache(snapshot, walked, cacheWarning);
   }
   signal?.throwIfAborted();
+  index.finish();
 
   const context = cardContext(doc, index);
   // Loaded only when asked for: the model client and the sandbox cost nothing otherwise.
@@ -194,7 +195,7 @@ function cardContext(doc: CardDocument, index: FactIndex): CardContext {
     if (block.kind !== 'code') continue;
     for (const f of extractShellFacts(doc.path, block.text, { source: 'text', assignments: false }).facts) commandFacts.add(f);
   }
-  return { namedConfigs: named, commandFacts };
+  return { namedConfigs: named, commandFacts: commandFacts.finish() };
 }
 
 /** Extractors name the file in their messages; the warning carries it already. */

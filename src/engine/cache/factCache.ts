@@ -16,6 +16,9 @@ import {
   type PackIndex,
 } from './factPack.js';
 
+/** keys, tokens, line words of one fact (FactWords in factIndex.ts). */
+export type StoredFactWords = { keys: readonly string[]; tokens: readonly string[]; lineWords: readonly string[] };
+
 /** What a workspace file gave when it was read and extracted; what the cache keeps per file. */
 export interface FileExtraction {
   facts: Fact[];
@@ -23,8 +26,11 @@ export interface FileExtraction {
   warnings: string[];
   /** Set when the file was not UTF-8 (see readWorkspaceFile). */
   encoding?: string;
-  /** In a card's snapshot (cardSnapshot.ts): what the file's dropped facts added to the card's index. */
-  index?: { vocabulary: string[]; configNames: string[]; dropped: number };
+  /**
+   * In a card's snapshot (cardSnapshot.ts): what the file's dropped facts added to the card's
+   * index, and the kept facts' keys and words (one triple per fact).
+   */
+  index?: { vocabulary: string[]; configNames: string[]; dropped: number; words?: StoredFactWords[] };
 }
 
 export interface FactCacheOptions {
@@ -191,7 +197,7 @@ export class FactCache {
     const body = JSON.stringify({
       f: extraction.facts.map(encodeFact), w: extraction.warnings,
       ...(extraction.encoding ? { e: extraction.encoding } : {}),
-      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped] } : {}),
+      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped, (x.words ?? []).map((w) => [w.keys, w.tokens, w.lineWords])] } : {}),
     });
     const bytes = Buffer.from(body, 'utf8');
     await this.append([file.relPath, file.size, file.mtimeMs, readAtMs, hash, key, 0, 0, checksum(bytes)], bytes);
@@ -303,10 +309,17 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
   if (e !== undefined && typeof e !== 'string') return undefined;
   let index: FileExtraction['index'];
   if (x !== undefined) {
-    if (!Array.isArray(x) || x.length !== 3) return undefined;
-    const [vocabulary, configNames, dropped] = x as unknown[];
+    if (!Array.isArray(x) || x.length !== 4) return undefined;
+    const [vocabulary, configNames, dropped, words] = x as unknown[];
     if (!isStrings(vocabulary) || !isStrings(configNames) || typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) return undefined;
-    index = { vocabulary, configNames, dropped };
+    if (!Array.isArray(words) || (words.length !== 0 && words.length !== f.length)) return undefined;
+    const triples: StoredFactWords[] = [];
+    for (const w of words) {
+      if (!Array.isArray(w) || w.length !== 3 || !w.every(isStrings)) return undefined;
+      const [keys, tokens, lineWords] = w as string[][];
+      triples.push({ keys, tokens, lineWords });
+    }
+    index = { vocabulary, configNames, dropped, ...(triples.length > 0 ? { words: triples } : {}) };
   }
   const facts: Fact[] = [];
   for (const t of f) {

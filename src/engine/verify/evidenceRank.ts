@@ -47,12 +47,15 @@ export const FILE_ORDER = new Intl.Collator();
 /**
  * Best first: higher context score, then higher tier, then earlier file/line for stable output.
  * Lists run to thousands of facts on large workspaces: scores are computed once per fact, and
- * files are ranked once per list rather than compared by collation on every tie.
+ * files compare by the order their index gave them (FactIndex.finish), not by collation.
  */
 export function rankFacts(claim: Claim, facts: IndexedFact[]): IndexedFact[] {
-  const files = [...new Set(facts.map((f) => f.fact.file))].sort(FILE_ORDER.compare);
-  const fileRank = new Map(files.map((file, i) => [file, i]));
-  const scored = facts.map((f) => ({ f, s: contextScore(claim, f), file: fileRank.get(f.fact.file) ?? 0 }));
-  scored.sort((a, b) => b.s - a.s || b.f.tier - a.f.tier || a.file - b.file || a.f.fact.line - b.f.fact.line);
+  const scored = facts.map((f) => ({ f, s: contextScore(claim, f) }));
+  scored.sort((a, b) => b.s - a.s || b.f.tier - a.f.tier || fileOrder(a.f, b.f) || a.f.fact.line - b.f.fact.line);
   return scored.map((x) => x.f);
+}
+
+function fileOrder(a: IndexedFact, b: IndexedFact): number {
+  if (a.fileOrder !== undefined && b.fileOrder !== undefined) return a.fileOrder - b.fileOrder;
+  return FILE_ORDER.compare(a.fact.file, b.fact.file);
 }

@@ -3,6 +3,7 @@ import { keysInText, keysOfCodeName } from './keyMatch.js';
 import { CALL_SIGNATURES } from './callSignatures.js';
 import { compact, contentTokens } from './tokens.js';
 import type { FactFilter } from './factRelevance.js';
+import { FILE_ORDER } from './evidenceRank.js';
 
 /**
  * A fact as the verifier holds it: the extractor's fact plus what matching needs, computed once.
@@ -10,7 +11,7 @@ import type { FactFilter } from './factRelevance.js';
 export interface IndexedFact {
   fact: Fact;
   /** Canonical keys its name carries (see keyVocabulary.ts). */
-  keys: string[];
+  keys: readonly string[];
   /** Content tokens of its key path, call and file name (distinct): for ranking against a claim's words. */
   tokens: readonly string[];
   /** Content tokens of the fact's source line (distinct), computed once (ranking reads them per claim). */
@@ -21,6 +22,8 @@ export interface IndexedFact {
   deciding: boolean;
   /** Config file stem (`base` for configs/base.yaml), for "the config the card names". */
   configName?: string;
+  /** Rank of its file in collation order among the index's files (set by FactIndex.finish). */
+  fileOrder?: number;
 }
 
 /** Tiers: what actually runs beats what is merely a default. */
@@ -63,10 +66,23 @@ const MAX_MEMO = 50_000;
 export interface FileIndexPart {
   /** Facts the index kept, positional calls already expanded. */
   facts: Fact[];
+  /** Their keys and words, in the same order: replaying them skips the word analysis. */
+  words?: FactWords[];
   /** Card words the file's dropped facts added to the vocabulary. */
   vocabulary: string[];
   configNames: string[];
   dropped: number;
+}
+
+/**
+ * A fact's keys and words as `addOne` derives them. Filtered to the card's words when the index
+ * has a filter, so a part recorded under one filter is only replayed under the same one.
+ */
+export interface FactWords {
+  keys: readonly string[];
+  tokens: readonly string[];
+  /** Words of its source line (only the card's, under a filter). */
+  lineWords: readonly string[];
 }
 
 interface Recording {
@@ -106,8 +122,10 @@ export class FactIndex {
     } finally {
       this.recording = undefined;
     }
+    const kept = this.all.slice(rec.start);
     return {
-      facts: this.all.slice(rec.start).map((e) => e.fact),
+      facts: kept.map((e) => e.fact),
+      words: kept.map((e) => ({ keys: e.keys, tokens: e.tokens, lineWords: e.snippetTokens })),
       vocabulary: [...rec.vocabulary],
       configNames: [...rec.configNames],
       dropped: rec.dropped,
@@ -116,7 +134,12 @@ export class FactIndex {
 
   /** Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the same filter. */
   replay(part: FileIndexPart): void {
-    for (const f of part.facts) this.addOne(f);
+    const words = part.words?.length === part.facts.length ? part.words : undefined;
+    part.facts.forEach((f, i) => {
+      const w = words?.[i];
+      // Stored lists are one per fact: share them as computed ones are (most repeat).
+      this.addOne(f, w && { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) });
+    });
     for (const w of part.vocabulary) this.vocabulary.add(w);
     for (const n of part.configNames) this.configNames.add(n);
     this.dropped += part.dropped;
@@ -140,6 +163,11 @@ export class FactIndex {
     return v;
   }
 
+  private shared(list: readonly string[]): readonly string[] {
+    if (list.length === 0) return NONE;
+    return this.memoized('list', list.join('\u0001'), () => [...list]);
+  }
+
   /** Facts of one line share its words; lines of other files rarely repeat, so only the current file's are kept. */
   private linesOf = { file: '', words: new Map<string, string[]>() };
 
@@ -153,7 +181,8 @@ export class FactIndex {
     return words;
   }
 
-  private addOne(fact: Fact): void {
+  /** The words analysis of a fact (what `addOne` derives from its names and line). */
+  private wordsOf(fact: Fact): FactWords {
     const keyText = this.keyTextOf(fact);
     const measured = fact.form === 'output' || fact.form === 'text' || fact.form === 'result';
     let keys = measured ? this.memoized('keys-m', keyText, (t) => keysInText(t, 'code')) : this.memoized('keys-c', keyText, keysOfCodeName);
@@ -165,12 +194,18 @@ export class FactIndex {
     const wanted = this.filter?.vocabulary;
     const named = [...this.memoized('tok', keyText, contentTokens), ...this.memoized('tok', fact.path, contentTokens), ...this.memoized('file', fact.file, fileTokens)];
     const tokens = distinct(wanted ? named.filter((t) => wanted.has(t)) : named);
+    const lineWords = this.lineWords(fact);
+    return { keys, tokens, lineWords };
+  }
+
+  private addOne(fact: Fact, words?: FactWords): void {
+    const { keys, tokens, lineWords } = words ?? this.wordsOf(fact);
+    const wanted = this.filter?.vocabulary;
     const configName = fact.source === 'config' ? (fact.file.split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').toLowerCase() : undefined;
     if (configName) {
       this.configNames.add(configName);
       this.recording?.configNames.add(configName);
     }
-    const lineWords = this.lineWords(fact);
     const fileWords = this.memoized('tok', fact.file, contentTokens);
     if (this.filter && !this.filter.keep(fact, keys, tokens)) {
       this.addCardWords(lineWords, wanted);
@@ -228,6 +263,17 @@ export class FactIndex {
     if (f.form === 'output' || f.form === 'text' || f.form === 'result') return `${f.rawKey} ${lastSegments(f.path, 2)}`;
     if (/^\d+$/.test(f.rawKey) || /\.\d+$/.test(f.path)) return lastSegments(f.path, 2);
     return f.rawKey;
+  }
+
+  /**
+   * Called once every fact is in: ranks the files in collation order once, so that ranking
+   * evidence compares numbers instead of collating paths on every tie.
+   */
+  finish(): this {
+    const files = [...new Set(this.all.map((e) => e.fact.file))].sort(FILE_ORDER.compare);
+    const order = new Map(files.map((file, i) => [file, i]));
+    for (const e of this.all) e.fileOrder = order.get(e.fact.file);
+    return this;
   }
 
   /** Whether the workspace writes a name (compacted) somewhere, also inside a longer one. */
