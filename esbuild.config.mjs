@@ -7,6 +7,8 @@ const external = ['vscode', '@ast-grep/napi', '@ast-grep/lang-python'];
 const entries = [
   { in: 'src/cli/main.ts', out: 'dist/cli.js' },
   { in: 'src/worker/main.ts', out: 'dist/worker.js' },
+  // Loaded by the engine's extraction pool from next to dist/cli.js and dist/worker.js.
+  { in: 'src/engine/facts/extractionThread.ts', out: 'dist/extractionThread.js' },
   { in: 'src/extension/extension.ts', out: 'dist/extension.js' },
 ].filter((e) => existsSync(e.in));
 

@@ -162,6 +162,8 @@ async function bundleTools() {
   const workerEntry = path.join(REPO, 'src', 'worker', 'main.ts');
   if (!existsSync(workerEntry)) throw new Error(`no ${workerEntry}: the worker entry is missing`);
   await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true });
+  // The worker's extraction pool loads its threads from next to worker.js.
+  await build({ ...common, entryPoints: [path.join(REPO, 'src', 'engine', 'facts', 'extractionThread.ts')], outfile: path.join(dir, 'extractionThread.js'), sourcemap: true });
   const require = createRequire(import.meta.url);
   return { host: path.join(dir, 'benchHost.js'), worker: path.join(dir, 'worker.js'), engine: require(path.join(dir, 'engineTools.js')) };
 }

@@ -12,6 +12,12 @@ export const EngineOptionsSchema = z.object({
   /** Files read and parsed at once. */
   concurrency: z.number().int().positive().default(8),
   /**
+   * Worker threads that extract Python files' and notebooks' facts (src/engine/facts/extractionPool.ts);
+   * 0 extracts them on the engine's own thread. Unset: env CARDCHECK_EXTRACT_THREADS, else
+   * min(2, available cores).
+   */
+  extractThreads: z.number().int().min(0).max(64).optional(),
+  /**
    * Index only the facts the card's claims can use (src/engine/verify/factRelevance.ts), so memory
    * follows the card rather than the workspace. Off: every fact is indexed. The LLM pass, whose
    * questions are not known in advance, always indexes everything.

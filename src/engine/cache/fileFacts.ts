@@ -7,6 +7,8 @@ export type FileFactsResult = ({ ok: true } & FileExtraction) | { ok: false; rea
 
 export interface FileFactsOptions {
   maxFileBytes: number;
+  /** EngineOptions.extractThreads (see extractFactsAsync). */
+  extractThreads?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function fileFacts(file: WorkspaceFile, opts: FileFactsOptions, cac
     const same = await cache.byHash(file, key, hash, readAtMs);
     if (same) return { ok: true, ...same };
   }
-  const { facts, warnings } = await extractFactsAsync(file, read.text, read.partial, tail);
+  const { facts, warnings } = await extractFactsAsync(file, read.text, read.partial, tail, { threads: opts.extractThreads });
   const extraction: FileExtraction = { facts, warnings, ...(read.encoding ? { encoding: read.encoding } : {}) };
   if (cache) await cache.store(file, key, hash, readAtMs, extraction);
   return { ok: true, ...extraction };

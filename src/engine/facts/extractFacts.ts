@@ -12,6 +12,7 @@ import {
 } from './dependencyFacts.js';
 import { extractLicenseFacts } from './licenseFacts.js';
 import { extractNotebookFacts } from './notebookFacts.js';
+import { defaultExtractionThreads, sharedExtractionPool } from './extractionPool.js';
 import { extractPythonFacts, extractPythonFactsAsync } from './pythonFacts.js';
 import { extractDelimitedFacts, extractLogFacts } from './resultsFacts.js';
 import type { TailInfo } from './resultsFacts.js';
@@ -90,11 +91,33 @@ export function extractFacts(file: WorkspaceFile, text: string, partial?: 'tail'
   }
 }
 
+export interface ExtractRouting {
+  /**
+   * Worker threads for Python files and notebooks (EngineOptions.extractThreads): 0 extracts on
+   * the calling thread; undefined takes defaultExtractionThreads().
+   */
+  threads?: number;
+}
+
 /**
- * extractFacts, with Python files parsed off the main thread (see extractPythonFactsAsync): what
- * the pipeline uses, so parsing overlaps with the rest of the work. Same facts, same warnings.
+ * extractFacts, with the costly kinds (Python files, notebooks) extracted on the shared pool's
+ * worker threads (extractionPool.ts), or, without threads, Python parsed on libuv's pool (see
+ * extractPythonFactsAsync): what the pipeline uses, so extraction overlaps with the rest of the
+ * work. Same facts in the same order, same warnings.
  */
-export async function extractFactsAsync(file: WorkspaceFile, text: string, partial?: 'tail', tail?: TailInfo): Promise<{ facts: Fact[]; warnings: string[] }> {
+export async function extractFactsAsync(
+  file: WorkspaceFile,
+  text: string,
+  partial?: 'tail',
+  tail?: TailInfo,
+  routing: ExtractRouting = {},
+): Promise<{ facts: Fact[]; warnings: string[] }> {
+  if (file.kind !== 'python' && file.kind !== 'notebook') return extractFacts(file, text, partial, tail);
+  const pool = sharedExtractionPool(routing.threads ?? defaultExtractionThreads(), extractOnThisThread);
+  return pool ? pool.extract(file, text, partial, tail) : extractOnThisThread(file, text, partial, tail);
+}
+
+async function extractOnThisThread(file: WorkspaceFile, text: string, partial?: 'tail', tail?: TailInfo): Promise<FactExtraction> {
   if (file.kind !== 'python') return extractFacts(file, text, partial, tail);
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
