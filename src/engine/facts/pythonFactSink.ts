@@ -1,4 +1,4 @@
-import type { SgNode } from '@ast-grep/napi';
+import type { Range, SgNode } from '@ast-grep/napi';
 import type { FactSource } from '../model.js';
 import type { Fact, FactFlag, FactForm, FactValue } from './fact.js';
 
@@ -57,7 +57,12 @@ export class PythonFactSink {
   /** Adds a fact located at `node` (the value node, or the statement when the value is implicit). */
   add(node: SgNode, spec: FactSpec): void {
     if (this.full || spec.rawKey === '') return;
-    const r = node.range();
+    this.addAt(node.range(), spec);
+  }
+
+  /** `add`, for a caller that has the node's range already. */
+  addAt(r: Range, spec: FactSpec): void {
+    if (this.full || spec.rawKey === '') return;
     const start = this.mapPosition(r.start.line, r.start.column);
     const key = `${spec.form}|${spec.path}|${start.line}|${start.column}|${typeof spec.call === 'string' ? spec.call : ''}`;
     if (this.seen.has(key)) return;

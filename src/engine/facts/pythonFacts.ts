@@ -1,4 +1,5 @@
 import { parse, parseAsync, type SgNode } from '@ast-grep/napi';
+import { releaseParseTrees } from '../memory/nativeMemory.js';
 import { ensureAstGrepLanguages, PYTHON } from './astGrepLanguages.js';
 import type { Fact, FactFlag, FactValue } from './fact.js';
 import { PythonFactSink, type PythonFactOptions } from './pythonFactSink.js';
@@ -11,7 +12,7 @@ import {
   FIELD_MODEL_BASE_REGEX,
   LITERAL_KIND_SET,
   POSITIONAL_IGNORED_CALLEES,
-  PYTHON_COMBINED_RULE,
+  combinedRuleFor,
   RULE_TRIGGERS,
   type PythonRuleName,
 } from './pythonRules.js';
@@ -34,6 +35,7 @@ export function extractPythonFacts(relPath: string, source: string, flags?: Fact
 export function extractPythonFactsWith(relPath: string, text: string, options: PythonFactOptions): Fact[] {
   ensureAstGrepLanguages();
   const source = parseableSource(text);
+  releaseParseTrees(source.length);
   let root: SgNode;
   try {
     root = parse(PYTHON, source).root();
@@ -50,6 +52,7 @@ export function extractPythonFactsWith(relPath: string, text: string, options: P
 export async function extractPythonFactsAsync(relPath: string, text: string, flags?: FactFlag[]): Promise<Fact[]> {
   ensureAstGrepLanguages();
   const source = parseableSource(text);
+  releaseParseTrees(source.length);
   let root: SgNode;
   try {
     root = (await parseAsync(PYTHON, source)).root();
@@ -99,8 +102,8 @@ type RuleMatches = Record<PythonRuleName, RuleMatch[]>;
 const CALL_RULES = Object.entries(CALL_RULE_MARKS) as [keyof typeof CALL_RULE_MARKS, string][];
 
 /**
- * What each rule of PYTHON_RULES selects, in document order, from one traversal with
- * PYTHON_COMBINED_RULE (see there; the JS parts of two rules are done here).
+ * What each rule of PYTHON_RULES selects, in document order, from one traversal with the
+ * combined rule (see combinedRuleFor; the JS parts of two rules are done here).
  */
 function matchRules(root: SgNode, source: string): RuleMatches {
   const out: RuleMatches = {
@@ -111,7 +114,7 @@ function matchRules(root: SgNode, source: string): RuleMatches {
   const classes: RuleMatch[] = [];
   // A rule whose trigger text is absent is skipped by the caller: no need to read its mark.
   const callRules = CALL_RULES.filter(([rule]) => triggered(rule, source));
-  for (const node of root.findAll(PYTHON_COMBINED_RULE)) {
+  for (const node of root.findAll(combinedRuleFor(source))) {
     switch (node.kind()) {
       case 'assignment': {
         const cls = node.getMatch(COMBINED_MARKS.classOfAttribute);
@@ -131,7 +134,10 @@ function matchRules(root: SgNode, source: string): RuleMatches {
         break;
       case 'call':
         for (const [rule, mark] of callRules) {
-          if (node.getMatch(mark) && (rule !== 'getWithDefault' || getWithDefaultConstraints(node))) out[rule].push({ node });
+          // The positional and named marks bind the argument list and the callee (pythonRules).
+          const marked = node.getMatch(mark);
+          if (!marked || (rule === 'getWithDefault' && !getWithDefaultConstraints(node))) continue;
+          out[rule].push(rule === 'positionalCall' || rule === 'namedCall' ? { node, context: marked } : { node });
         }
         break;
       case 'import_statement':
@@ -311,25 +317,28 @@ function positionalArgs(argList: SgNode): { values: FactValue[]; literal: boolea
 }
 
 /** `obj['key'].method` → `key.method`: says which column a pandas method is applied to. */
-function receiverQualifiedPath(fn: SgNode, callee: string): string {
-  if (fn.kind() !== 'attribute') return callee;
+function receiverQualifiedPath(call: SgNode, callee: string): string {
+  // A dotted callee without `[` has no subscript receiver (dottedName keeps one as `['key']`, or
+  // gives the bare method name when it cannot name the receiver).
+  if (callee.includes('.') && !callee.includes('[')) return callee;
+  const fn = call.field('function');
+  if (!fn || fn.kind() !== 'attribute') return callee;
   const obj = fn.field('object');
   const key = obj ? subscriptStringKey(obj) : undefined;
   const attr = fn.field('attribute')?.text();
   return key !== undefined && attr ? `${key}.${attr}` : callee;
 }
 
-const onPositionalCall: Handler = (sink, node) => {
-  const fn = node.field('function');
-  const argList = node.field('arguments');
-  if (!fn || !argList || argList.kind() !== 'argument_list') return;
-  const callee = calleeOf(sink, node, fn);
+/** `argList`: the call's argument list, as the rule bound it. */
+const onPositionalCall: Handler = (sink, node, argList) => {
+  if (!argList) return;
+  const callee = calleeOf(sink, node);
   if (!callee) return;
   const last = lastSegment(callee);
   if (POSITIONAL_IGNORED_CALLEES.has(callee) || POSITIONAL_IGNORED_CALLEES.has(last)) return;
   const { values, literals } = positionalArgs(argList);
   if (literals === 0) return;
-  sink.add(argList, { rawKey: last, path: receiverQualifiedPath(fn, callee), value: values, form: 'positional', call: callee });
+  sink.add(argList, { rawKey: last, path: receiverQualifiedPath(node, callee), value: values, form: 'positional', call: callee });
 };
 
 /** The name a call's result is bound to, through method chains: `model = SmallCNN(...).to(device)` → `model`. */
@@ -351,13 +360,14 @@ function assignedTarget(call: SgNode): string | undefined {
   return undefined;
 }
 
-const onNamedCall: Handler = (sink, node) => {
-  const fn = node.field('function');
+/** `fn`: the callee node, as the rule bound it. */
+const onNamedCall: Handler = (sink, node, fn) => {
   const callee = fn ? calleeOf(sink, node, fn) : undefined;
   if (!fn || !callee) return;
-  if (!sink.markOnce(`call-line|${callee}|${fn.range().start.line}`)) return;
+  const at = fn.range();
+  if (!sink.markOnce(`call-line|${callee}|${at.start.line}`)) return;
   const target = assignedTarget(node);
-  sink.add(fn, {
+  sink.addAt(at, {
     rawKey: lastSegment(callee),
     path: target ? `${target}=${callee}` : callee,
     value: callee,

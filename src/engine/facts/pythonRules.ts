@@ -16,6 +16,14 @@ export const LITERAL_KINDS = [
 const literalish: Rule = { any: LITERAL_KINDS.map((kind) => ({ kind })) };
 
 /**
+ * Only a literal-looking value can give a fact (a name, a call or `None` cannot): the rules that
+ * read a value select only such statements, so the many others never cross into JS. An assigned
+ * value may also be an unpacked tuple (`a, b = 1, 2`) or the next link of `a = b = 5`.
+ */
+const LITERAL_RIGHT: Rule = { has: { field: 'right', any: [...LITERAL_KINDS, 'expression_list', 'assignment'].map((kind) => ({ kind })) } };
+const LITERAL_VALUE: Rule = { has: { field: 'value', ...literalish } };
+
+/**
  * Decorators that turn a class body's annotated assignments into field defaults. Regexes here
  * stay ASCII and small: ast-grep compiles each rule per file, and Unicode classes (`\\w`, `\\b`,
  * negated sets) cost far more to compile than the matching itself.
@@ -69,7 +77,7 @@ function config(rule: Rule): NapiConfig {
 
 export const PYTHON_RULES = {
   /** Module/function-level assignments, incl. annotated ones and tuple unpacking. */
-  assignment: config({ kind: 'assignment', not: CLASS_BODY_ASSIGNMENT }),
+  assignment: config({ kind: 'assignment', not: CLASS_BODY_ASSIGNMENT, ...LITERAL_RIGHT }),
   /** Class-level assignments: `class Config: lr = 3e-4` → `Config.lr`. */
   classAttribute: config(CLASS_BODY_ASSIGNMENT),
   /** Classes whose class-level assignments are field defaults (@dataclass, attrs, pydantic). */
@@ -78,11 +86,13 @@ export const PYTHON_RULES = {
   parameterDefault: config({
     any: [{ kind: 'default_parameter' }, { kind: 'typed_default_parameter' }],
     inside: { kind: 'parameters', inside: { kind: 'function_definition' } },
+    ...LITERAL_VALUE,
   }),
   /** `f(x=3)`, outside CLI declarations. */
   keywordArgument: config({
     kind: 'keyword_argument',
     inside: { kind: 'argument_list', inside: { kind: 'call', not: CLI_DECLARATION_CALL } },
+    ...LITERAL_VALUE,
   }),
   /** Calls with at least one literal-looking positional argument. */
   positionalCall: config({ kind: 'call', not: CLI_DECLARATION_CALL, ...LITERAL_POSITIONAL_ARGUMENT }),
@@ -103,7 +113,8 @@ export const PYTHON_RULES = {
   } satisfies NapiConfig,
   /** Outermost dict displays (nested ones are walked from their parent for the path). */
   dictionary: config({ kind: 'dictionary', not: { inside: { kind: 'pair', field: 'value' } } }),
-  comparison: config({ kind: 'comparison_operator' }),
+  /** Comparisons with a literal-looking operand. */
+  comparison: config({ kind: 'comparison_operator', has: literalish }),
   /** pandas filters written as calls: `s.isin([...])`, `s.between(a, b)`. */
   membershipCall: config({ any: [{ pattern: '$R.isin($$$)' }, { pattern: '$R.between($$$)' }] }),
 } as const;
@@ -141,9 +152,9 @@ export const POSITIONAL_IGNORED_CALLEES = new Set([
 ]);
 
 /**
- * Metavariables of PYTHON_COMBINED_RULE. `CTX_*` bind an ancestor a handler needs (walking up
+ * Metavariables of the combined rule. `CTX_*` bind an ancestor a handler needs (walking up
  * with `parent()` costs a native call per step); `ON_*` mark which of the overlapping call rules
- * a call matched.
+ * a call matched (`ON_POSITIONAL` binds its argument list, `ON_NAMED` its callee).
  */
 export const COMBINED_MARKS = {
   classOfAttribute: 'CTX_CLASS',
@@ -167,22 +178,67 @@ function mark(name: string): Rule {
   return { pattern: `$${name}` };
 }
 
-/** `rule` marked with `$MARK` when it matches; always matches a call, so it never filters. */
-function optionalMark(rule: Rule, name: string): Rule {
-  return { any: [{ all: [rule, mark(name)] }, { kind: 'call' }] };
+/** `marked` (a rule binding a mark) when it matches; always matches a call, so it never filters. */
+function optionalMark(marked: Rule): Rule {
+  return { any: [marked, { kind: 'call' }] };
 }
 
 /**
- * The call rules that may overlap (a call can be positional, named and a `.get` at once), as
- * evaluated on calls that are no CLI declaration: the CLI test, common to positionalCall and
- * namedCall, is done once for all. getWithDefault and membershipCall never match a CLI declaration.
+ * What a file's text contains that parts of the combined rule need (see combinedRuleFor): a
+ * pattern can only match a node whose text holds the pattern's identifiers, and a node kind
+ * only occurs where its keyword does, so without the text the part can never match.
  */
-const OTHER_CALL_RULES: [Rule, string][] = [
-  [PYTHON_RULES.getWithDefault.rule, CALL_RULE_MARKS.getWithDefault],
-  [PYTHON_RULES.membershipCall.rule, CALL_RULE_MARKS.membershipCall],
-  [LITERAL_POSITIONAL_ARGUMENT, CALL_RULE_MARKS.positionalCall],
-  [NAMED_CALLEE, CALL_RULE_MARKS.namedCall],
-];
+const RULE_PART_TEXTS = {
+  addArgument: 'add_argument',
+  setDefaults: 'set_defaults',
+  option: 'option',
+  get: 'get',
+  isin: 'isin',
+  between: 'between',
+  self: 'self',
+  super: 'super',
+  class: 'class',
+  def: 'def',
+  equals: '=',
+  import: 'import',
+  brace: '{',
+} as const;
+
+type RulePart = keyof typeof RULE_PART_TEXTS;
+type RuleParts = Record<RulePart, boolean>;
+
+/** `rule` with a `$name` mark, so a call says which of several rules it matched. */
+function marked(rule: Rule, name: string): Rule {
+  return { all: [rule, mark(name)] };
+}
+
+/** The CLI declarations whose text is present (click's need `option`); undefined when none is. */
+function cliDeclarationCall(has: RuleParts): Rule | undefined {
+  const any: Rule[] = [];
+  if (has.addArgument) any.push({ pattern: '$P.add_argument($$$)' });
+  if (has.setDefaults) any.push({ pattern: '$P.set_defaults($$$)' });
+  if (has.option) any.push({ pattern: 'click.option($$$)', inside: { kind: 'decorator' } }, { pattern: 'option($$$)', inside: { kind: 'decorator' } });
+  return any.length > 0 ? { any } : undefined;
+}
+
+/** NAMED_CALLEE, with only the exclusions whose text is present; `markAs` binds the callee node. */
+function namedCallee(has: RuleParts, markAs?: string): Rule {
+  const excluded: Rule[] = [];
+  if (has.self) excluded.push({ pattern: 'self.$M' });
+  if (has.super) excluded.push({ pattern: 'super().$M' });
+  const callee: Rule = { has: markAs ? { ...NAMED_CALLEE.has, ...mark(markAs) } : NAMED_CALLEE.has };
+  return excluded.length > 0 ? { all: [{ not: { has: { field: 'function', any: excluded } } }], ...callee } : callee;
+}
+
+/** LITERAL_POSITIONAL_ARGUMENT, binding the argument list. */
+const MARKED_POSITIONAL_ARGUMENT: Rule = {
+  has: { ...LITERAL_POSITIONAL_ARGUMENT.has, ...mark(CALL_RULE_MARKS.positionalCall) },
+};
+
+/** `rule` plus `not: excluded`, when there is something to exclude. */
+function unless(rule: Rule, excluded: Rule | undefined): Rule {
+  return excluded ? { ...rule, not: excluded } : rule;
+}
 
 /**
  * All of PYTHON_RULES as one rule, so a file costs one rule compilation and one tree traversal
@@ -190,49 +246,102 @@ const OTHER_CALL_RULES: [Rule, string][] = [
  * tell the rules apart, except for calls, which carry a mark per rule they match. Two parts are
  * left to the caller, being cheaper in JS than compiled per file: the regexes of
  * `dataclassLikeClass` (class definitions come back with their decorated wrapper bound) and the
- * `constraints` of `getWithDefault`. A test checks it selects exactly what PYTHON_RULES select.
+ * `constraints` of `getWithDefault`.
+ *
+ * Compiling it costs about a millisecond per file, most of it in its patterns (each is parsed),
+ * so it is built from only the parts that can match the file's text (RULE_PART_TEXTS): the same
+ * matches, for a fraction of the compilation and of the work per call node.
  */
-export const PYTHON_COMBINED_RULE: NapiConfig = {
-  rule: {
-    any: [
-      {
-        ...CLASS_BODY_ASSIGNMENT,
-        inside: {
-          kind: 'expression_statement',
-          inside: { kind: 'block', inside: { kind: 'class_definition', field: 'body', pattern: `$${COMBINED_MARKS.classOfAttribute}` } },
-        },
+function buildCombinedRule(has: RuleParts): NapiConfig {
+  const cli = cliDeclarationCall(has);
+  // The call rules that may overlap (a call can be positional, named and a `.get` at once), as
+  // evaluated on calls that are no CLI declaration: the CLI test, common to positionalCall and
+  // namedCall, is done once for all. getWithDefault and membershipCall never match a CLI declaration.
+  // Each as [rule, the rule binding its mark]: the positional and named marks bind the argument
+  // list and the callee (what their handlers read next), the others the call.
+  const otherCallRules: [Rule, Rule][] = [];
+  if (has.get) otherCallRules.push([PYTHON_RULES.getWithDefault.rule, marked(PYTHON_RULES.getWithDefault.rule, CALL_RULE_MARKS.getWithDefault)]);
+  const membership: Rule[] = [];
+  if (has.isin) membership.push({ pattern: '$R.isin($$$)' });
+  if (has.between) membership.push({ pattern: '$R.between($$$)' });
+  if (membership.length > 0) otherCallRules.push([{ any: membership }, marked({ any: membership }, CALL_RULE_MARKS.membershipCall)]);
+  otherCallRules.push(
+    [LITERAL_POSITIONAL_ARGUMENT, MARKED_POSITIONAL_ARGUMENT],
+    [namedCallee(has), namedCallee(has, CALL_RULE_MARKS.namedCall)],
+  );
+
+  const any: Rule[] = [];
+  if (has.class) {
+    any.push({
+      ...CLASS_BODY_ASSIGNMENT,
+      inside: {
+        kind: 'expression_statement',
+        inside: { kind: 'block', inside: { kind: 'class_definition', field: 'body', pattern: `$${COMBINED_MARKS.classOfAttribute}` } },
       },
-      // Not a class-level one (the branch above would have matched first).
-      { kind: 'assignment' },
+    });
+  }
+  // Not a class-level one (the branch above would have matched first).
+  any.push({ kind: 'assignment', ...LITERAL_RIGHT });
+  if (has.class) {
+    any.push(
       { kind: 'class_definition', inside: { kind: 'decorated_definition', pattern: `$${COMBINED_MARKS.decoratedClass}` } },
       { kind: 'class_definition' },
-      {
-        any: [{ kind: 'default_parameter' }, { kind: 'typed_default_parameter' }],
-        inside: { kind: 'parameters', inside: { kind: 'function_definition', pattern: `$${COMBINED_MARKS.functionOfParameter}` } },
-      },
-      {
-        kind: 'keyword_argument',
-        inside: { kind: 'argument_list', inside: { kind: 'call', not: CLI_DECLARATION_CALL, pattern: `$${COMBINED_MARKS.callOfKeyword}` } },
-      },
-      // CLI declarations exclude the other call rules (and each other), so a plain mark is enough.
-      { all: [PYTHON_RULES.argparseArgument.rule, mark(CALL_RULE_MARKS.argparseArgument)] },
-      { all: [PYTHON_RULES.argparseSetDefaults.rule, mark(CALL_RULE_MARKS.argparseSetDefaults)] },
-      { all: [PYTHON_RULES.clickOption.rule, mark(CALL_RULE_MARKS.clickOption)] },
-      {
-        kind: 'call',
-        not: CLI_DECLARATION_CALL,
-        all: [
-          { any: OTHER_CALL_RULES.map(([rule]) => rule) },
-          ...OTHER_CALL_RULES.map(([rule, marked]) => optionalMark(rule, marked)),
-        ],
-      },
-      PYTHON_RULES.importStatement.rule,
-      PYTHON_RULES.importFrom.rule,
-      PYTHON_RULES.dictionary.rule,
-      PYTHON_RULES.comparison.rule,
+    );
+  }
+  if (has.def && has.equals) {
+    any.push({
+      any: [{ kind: 'default_parameter' }, { kind: 'typed_default_parameter' }],
+      inside: { kind: 'parameters', inside: { kind: 'function_definition', pattern: `$${COMBINED_MARKS.functionOfParameter}` } },
+      ...LITERAL_VALUE,
+    });
+  }
+  if (has.equals) {
+    any.push({
+      kind: 'keyword_argument',
+      inside: { kind: 'argument_list', inside: unless({ kind: 'call', pattern: `$${COMBINED_MARKS.callOfKeyword}` }, cli) },
+      ...LITERAL_VALUE,
+    });
+  }
+  // CLI declarations exclude the other call rules (and each other), so a plain mark is enough.
+  if (has.addArgument) any.push(marked(PYTHON_RULES.argparseArgument.rule, CALL_RULE_MARKS.argparseArgument));
+  if (has.setDefaults) any.push(marked(PYTHON_RULES.argparseSetDefaults.rule, CALL_RULE_MARKS.argparseSetDefaults));
+  if (has.option) any.push(marked(PYTHON_RULES.clickOption.rule, CALL_RULE_MARKS.clickOption));
+  any.push(unless({
+    kind: 'call',
+    all: [
+      { any: otherCallRules.map(([rule]) => rule) },
+      ...otherCallRules.map(([, markedRule]) => optionalMark(markedRule)),
     ],
-  },
-};
+  }, cli));
+  if (has.import) any.push(PYTHON_RULES.importStatement.rule, PYTHON_RULES.importFrom.rule);
+  if (has.brace) any.push(PYTHON_RULES.dictionary.rule);
+  any.push(PYTHON_RULES.comparison.rule);
+  return { rule: { any } };
+}
+
+const PARTS = Object.entries(RULE_PART_TEXTS) as [RulePart, string][];
+const combinedRules = new Map<string, NapiConfig>();
+
+/** The combined rule for a file with this text (see buildCombinedRule); built once per set of parts. */
+export function combinedRuleFor(source: string): NapiConfig {
+  let key = '';
+  const has = {} as RuleParts;
+  for (const [part, text] of PARTS) {
+    has[part] = source.includes(text);
+    key += has[part] ? '1' : '0';
+  }
+  let rule = combinedRules.get(key);
+  if (!rule) {
+    rule = buildCombinedRule(has);
+    combinedRules.set(key, rule);
+  }
+  return rule;
+}
+
+/** The combined rule with every part (what combinedRuleFor gives a file that has every text). */
+export const PYTHON_COMBINED_RULE: NapiConfig = buildCombinedRule(
+  Object.fromEntries(PARTS.map(([part]) => [part, true])) as RuleParts,
+);
 
 /** `dataclassLikeClass`'s regexes, applied in JS to the nodes PYTHON_COMBINED_RULE returns. */
 export const DATACLASS_DECORATOR_REGEX = new RegExp(DATACLASS_DECORATOR);
