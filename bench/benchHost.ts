@@ -5,6 +5,7 @@
  * what the issue asks for and prints one JSON line. Run by bench/run.mjs as
  *   node --expose-gc benchHost.js '<job JSON>'
  */
+import { SETTING_DEFAULTS } from '../src/extension/settingsSchema.js';
 import childProcess, { type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CardRun } from '../src/extension/runs/cardRun.js';
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const worker = WorkerProcess.verify(
     { script: job.worker, heapMb: job.heapMb },
-    { cardPath: job.card, workspaceRoot: job.root, options: job.cacheDir ? { cacheDir: job.cacheDir } : {} },
+    // The extension's engine options, as a user with default settings runs it.
+    { cardPath: job.card, workspaceRoot: job.root, options: { extractThreads: SETTING_DEFAULTS.extractionThreads, ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}) } },
     undefined,
     {
       onProgress: (p) => {

@@ -92,7 +92,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       const task = (async () => {
         const key = readKey(file, opts.maxFileBytes);
         const snapped = snapshot ? await replayed(file, key, index, snapshot) : undefined;
-        const read = snapped ?? await fileFacts(file, { maxFileBytes: opts.maxFileBytes }, cache);
+        const read = snapped ?? await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: opts.extractThreads }, cache);
         if (!read.ok) {
           filesSkipped++;
           sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });

@@ -15,5 +15,6 @@ export function engineOptions(s: Settings): EngineOptionsInput {
     include: s.include,
     exclude: s.exclude,
     maxClaims: s.maxClaimsPerCard,
+    extractThreads: s.extractionThreads,
   };
 }

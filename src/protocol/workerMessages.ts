@@ -16,6 +16,8 @@ const EngineOptionsWireSchema = z.object({
   exclude: z.array(z.string()).optional(),
   maxClaims: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().optional(),
+  /** Extraction threads (setting cardcheck.extractionThreads); zod would strip it if unlisted. */
+  extractThreads: z.number().int().min(0).max(64).optional(),
   /** The fact cache's folder (the extension's workspace storage); no cache when absent. */
   cacheDir: z.string().min(1).optional(),
   /** The optional LLM pass; without it here zod would strip `llm` and the pass never reach the worker. */

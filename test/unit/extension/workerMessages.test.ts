@@ -20,6 +20,13 @@ describe('worker message schemas', () => {
     expect(HostToWorkerSchema.safeParse({ type: 'rm -rf' }).success).toBe(false);
   });
 
+  it('carry every engine option the extension sets (zod strips unlisted keys)', () => {
+    const options = { extractThreads: 2, cacheDir: '/s/facts', maxClaims: 10, include: ['**/*.py'] };
+    const parsed = HostToWorkerSchema.parse({ type: 'verify', job: { cardPath: '/a/card.md', workspaceRoot: '/a', options }, window: 16 });
+    expect(parsed.type === 'verify' && parsed.job.options).toEqual(options);
+    expect(HostToWorkerSchema.safeParse({ type: 'verify', job: { cardPath: '/a/card.md', workspaceRoot: '/a', options: { extractThreads: -1 } }, window: 16 }).success).toBe(false);
+  });
+
   it('validate claim events against the engine schema', () => {
     const ok = { type: 'event', event: { type: 'claim', seq: 1, claim: fakeClaim(1) } };
     expect(WorkerToHostSchema.safeParse(ok).success).toBe(true);
