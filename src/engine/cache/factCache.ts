@@ -3,6 +3,7 @@ import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'nod
 import path from 'node:path';
 import type { Fact } from '../facts/fact.js';
 import type { WorkspaceFile } from '../workspace/workspaceFile.js';
+import type { FactWords } from '../verify/factIndex.js';
 import { decodeFact, encodeFact, jsonSafe } from './factCodec.js';
 import {
   checksum,
@@ -16,9 +17,6 @@ import {
   type PackIndex,
 } from './factPack.js';
 
-/** keys, tokens, line words of one fact (FactWords in factIndex.ts). */
-export type StoredFactWords = { keys: readonly string[]; tokens: readonly string[]; lineWords: readonly string[] };
-
 /** What a workspace file gave when it was read and extracted; what the cache keeps per file. */
 export interface FileExtraction {
   facts: Fact[];
@@ -30,7 +28,7 @@ export interface FileExtraction {
    * In a card's snapshot (cardSnapshot.ts): what the file's dropped facts added to the card's
    * index, and the kept facts' keys and words (one triple per fact).
    */
-  index?: { vocabulary: string[]; configNames: string[]; dropped: number; words?: StoredFactWords[] };
+  index?: { vocabulary: string[]; configNames: string[]; dropped: number; words?: FactWords[] };
 }
 
 export interface FactCacheOptions {
@@ -313,7 +311,7 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
     const [vocabulary, configNames, dropped, words] = x as unknown[];
     if (!isStrings(vocabulary) || !isStrings(configNames) || typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) return undefined;
     if (!Array.isArray(words) || (words.length !== 0 && words.length !== f.length)) return undefined;
-    const triples: StoredFactWords[] = [];
+    const triples: FactWords[] = [];
     for (const w of words) {
       if (!Array.isArray(w) || w.length !== 3 || !w.every(isStrings)) return undefined;
       const [keys, tokens, lineWords] = w as string[][];
