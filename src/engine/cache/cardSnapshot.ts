@@ -1,3 +1,4 @@
+import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FactFilter } from '../verify/factRelevance.js';
 import { openFactCache, type FactCache } from './factCache.js';
@@ -16,6 +17,7 @@ export async function openCardSnapshot(
   options: { dir: string; root: string; engine: string; cardPath: string; filter: FactFilter },
   warn: (message: string) => void,
 ): Promise<FactCache | undefined> {
+  await removeUnusedSnapshots(options.dir);
   return openFactCache(
     {
       dir: options.dir,
@@ -26,4 +28,26 @@ export async function openCardSnapshot(
     },
     warn,
   );
+}
+
+/** A snapshot not rewritten for this long belongs to a card deleted, renamed or no longer checked. */
+export const UNUSED_SNAPSHOT_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Removes card snapshots unused for UNUSED_SNAPSHOT_MS, so a storage folder does not grow with every card ever checked. */
+async function removeUnusedSnapshots(dir: string, now = Date.now()): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith('card-') || !name.endsWith('.pack')) continue;
+    const full = path.join(dir, name);
+    try {
+      if (now - (await stat(full)).mtimeMs > UNUSED_SNAPSHOT_MS) await unlink(full);
+    } catch {
+      // another run may be replacing or removing it
+    }
+  }
 }

@@ -7,6 +7,7 @@ import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
 import { ClaimDelta } from '../../../src/engine/delta/claimDelta.js';
 import { toBaselineClaim } from '../../../src/engine/delta/baselineClaims.js';
 import { tempWorkspace } from '../../support/tempWorkspace.js';
+import { UNUSED_SNAPSHOT_MS } from '../../../src/engine/cache/cardSnapshot.js';
 
 const CARD = `# Tiny model
 
@@ -126,5 +127,20 @@ describe('pipeline with a fact cache', () => {
     expect(next.claims).toEqual(cold.claims);
     expect(next.warnings.some((w) => /damaged/.test(w.message))).toBe(true);
     expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ snapshotHits: 2 });
+  });
+
+  it("removes other cards' snapshots unused for a month, and keeps recent ones", async () => {
+    const { root, cacheDir } = setup();
+    const stale = path.join(cacheDir, 'card-0123456789abcdef-0123456789abcdef.v1.pack');
+    const recent = path.join(cacheDir, 'card-fedcba9876543210-0123456789abcdef.v1.pack');
+    writeFileSync(stale, 'old');
+    writeFileSync(recent, 'new');
+    const longAgo = (Date.now() - UNUSED_SNAPSHOT_MS - 60_000) / 1000;
+    utimesSync(stale, longAgo, longAgo);
+    await verify(root, cacheDir);
+    const names = readdirSync(cacheDir);
+    expect(names).not.toContain(path.basename(stale));
+    expect(names).toContain(path.basename(recent));
+    expect(names.filter((n) => n.startsWith('card-') && n.endsWith('.pack'))).toHaveLength(2);
   });
 });
