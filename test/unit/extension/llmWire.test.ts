@@ -1,7 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmOptionsSchema } from '../../../src/engine/llm/llmOptions.js';
 import type { VerifyJob } from '../../../src/engine/pipeline.js';
@@ -19,6 +17,7 @@ import { WorkerProcess } from '../../../src/extension/worker/workerProcess.js';
 import { serveWorker, WORKER_EXIT } from '../../../src/worker/workerRun.js';
 import type { WorkerPort } from '../../../src/worker/workerPort.js';
 import { fakeClaim, fakePipeline } from './fixtures/fakePipeline.js';
+import { bundleFakeWorker } from './fixtures/fakeWorkerBundle.js';
 
 const KEY = 'sk-test-KEY-7c1e93b2d4';
 const LLM = { enabled: true, baseUrl: 'http://127.0.0.1:9/v1', model: 'scripted-model', maxRequests: 7, cacheDir: '/tmp/llm-cache' };
@@ -142,21 +141,13 @@ describe('the key crosses to a real forked worker only in the IPC message', () =
   let dir: string;
   let script: string;
 
+  let dispose: () => void;
+
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cardcheck-llm-worker-'));
-    script = join(dir, 'fakeWorker.js');
-    await build({
-      entryPoints: [resolve(__dirname, 'fixtures/fakeWorkerEntry.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'error',
-    });
+    ({ dir, script, dispose } = await bundleFakeWorker('cardcheck-llm-worker-'));
   });
 
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => dispose());
 
   it('reaches the pipeline, is in neither env nor argv, and never comes back', async () => {
     const warnings: EngineWarning[] = [];

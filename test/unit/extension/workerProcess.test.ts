@@ -1,30 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimResult } from '../../../src/engine/model.js';
 import type { Progress } from '../../../src/protocol/events.js';
 import { loadCardLines, WorkerProcess, type WorkerHandlers } from '../../../src/extension/worker/workerProcess.js';
+import { bundleFakeWorker } from './fixtures/fakeWorkerBundle.js';
 
 let dir: string;
 let script: string;
 
+let dispose: () => void;
+
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cardcheck-worker-'));
-  script = join(dir, 'fakeWorker.js');
-  await build({
-    entryPoints: [resolve(__dirname, 'fixtures/fakeWorkerEntry.ts')],
-    outfile: script,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'error',
-  });
+  ({ dir, script, dispose } = await bundleFakeWorker('cardcheck-worker-'));
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => dispose());
 
 function start(env: Record<string, string>, handlers: Partial<WorkerHandlers> = {}, window = 8) {
   const claims: ClaimResult[] = [];
