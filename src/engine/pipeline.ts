@@ -79,11 +79,17 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const inFlight = new Set<Promise<void>>();
   const cacheWarning = (message: string): void => sink.warning({ path: opts.cacheDir ?? '', message });
   const engine = opts.cacheDir ? await engineFingerprint() : '';
-  const cache = opts.cacheDir ? await openFactCache({ dir: opts.cacheDir, root, engine }, cacheWarning) : undefined;
-  const snapshot = opts.cacheDir && filter ? await openCardSnapshot({ dir: opts.cacheDir, root, engine, cardPath: cardAbs, filter }, cacheWarning) : undefined;
+  const cacheDir = opts.cacheDir;
+  const snapshot = cacheDir && filter ? await openCardSnapshot({ dir: cacheDir, root, engine, cardPath: cardAbs, filter }, cacheWarning) : undefined;
+  // Opened on the first file the snapshot cannot serve: a re-run of an unchanged card reads
+  // nothing of the fact cache, not even its index (tens of thousands of entries).
+  let opened: Promise<FactCache | undefined> | undefined;
+  const factCache = (): Promise<FactCache | undefined> => (opened ??= cacheDir ? openFactCache({ dir: cacheDir, root, engine }, cacheWarning) : Promise.resolve(undefined));
+  if (!snapshot) await factCache();
   // Snapshot records are trusted for files last modified before this (see RACY_WINDOW_MS).
   const walkStartedAt = Date.now();
   let walked = false;
+  let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
   try {
     const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
@@ -92,7 +98,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       const task = (async () => {
         const key = readKey(file, opts.maxFileBytes);
         const snapped = snapshot ? await replayed(file, key, index, snapshot) : undefined;
-        const read = snapped ?? await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: opts.extractThreads }, cache);
+        const read = snapped ?? await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: opts.extractThreads }, await factCache());
         if (!read.ok) {
           filesSkipped++;
           sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
@@ -125,6 +131,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     // records of files the snapshot served would cost more than the snapshot saves. Facts of
     // files edited since are then extracted once more by the next such run (another card).
     const snapshotServed = snapshot?.stats.statHits ?? 0;
+    cache = await opened;
     await closeFactCache(cache, walked && snapshotServed === 0, cacheWarning);
     await closeFactCache(snapshot, walked, cacheWarning);
   }
@@ -162,9 +169,10 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.progress({ ...progress });
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length + index.dropped, factsIndexed: index.all.length, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
-  if (cache) {
+  if (cacheDir) {
     const snapshotHits = snapshot?.stats.statHits ?? 0;
-    stats.cache = { ...cache.stats, statHits: cache.stats.statHits + snapshotHits, snapshotHits };
+    const main = cache?.stats ?? { statHits: 0, hashHits: 0, misses: 0, damaged: 0 };
+    stats.cache = { ...main, statHits: main.statHits + snapshotHits, snapshotHits };
   }
   return { card, summary, stats };
 }
