@@ -113,6 +113,8 @@ export const CacheStatsSchema = z.object({
   damaged: z.number().int(),
   /** Of the files counted in statHits, those whose card-relevant facts came from the card's snapshot. */
   snapshotHits: z.number().int().optional(),
+  /** Claims whose verdicts were handed back from the previous run: nothing they could see had changed. */
+  claimsReused: z.number().int().optional(),
 });
 export type CacheStats = z.infer<typeof CacheStatsSchema>;
 

@@ -7,6 +7,8 @@ import { extractClaimUnits } from './card/extractClaims.js';
 import { walkWorkspace } from './workspace/walkWorkspace.js';
 import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
 import { openCardSnapshot } from './cache/cardSnapshot.js';
+import { decisionsKey, forgetCardDecisions, loadCardDecisions, recordedUnit, saveCardDecisions, type CardDecisions, type DecisionCheck } from './cache/cardDecisions.js';
+import { DeferredIndex } from './cache/deferredIndex.js';
 import { engineFingerprint } from './cache/engineFingerprint.js';
 import { fileFacts } from './cache/fileFacts.js';
 import { FactIndex } from './verify/factIndex.js';
@@ -72,7 +74,14 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: units.length, filesScanned: 0 };
   sink.progress({ ...progress });
 
-  const budget = { softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts, onLimit: (message: string) => sink.warning({ path: card.path, message }) };
+  let budgetReached = false;
+  const budget = {
+    softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts,
+    onLimit: (message: string) => {
+      budgetReached = true;
+      sink.warning({ path: card.path, message });
+    },
+  };
   const filter = opts.factFilter && !opts.llm?.enabled ? cardFactFilter(units, doc.lines.join('\n'), budget) : undefined;
   const index = new FactIndex(filter);
   let filesSkipped = 0;
@@ -86,31 +95,49 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let opened: Promise<FactCache | undefined> | undefined;
   const factCache = (): Promise<FactCache | undefined> => (opened ??= cacheDir ? openFactCache({ dir: cacheDir, root, engine }, cacheWarning) : Promise.resolve(undefined));
   if (!snapshot) await factCache();
+  const { cacheDir: _dir, concurrency: _c, extractThreads: _t, ...decidingOptions } = opts;
+  const decisions = cacheDir && filter && snapshot
+    ? { key: decisionsKey({ engine, options: decidingOptions, cardPath: cardAbs, format: doc.format, lines: doc.lines, filter: filter.fingerprint }) }
+    : undefined;
+  const previous = decisions && snapshot?.generation ? await loadCardDecisions(cacheDir ?? '', cardAbs, decisions.key, snapshot.generation) : undefined;
+  // With previous decisions, the index is built only if the walk finds a change they could see.
+  const deferred = previous && filter ? new DeferredIndex(cardFactFilter(units, doc.lines.join('\n'))) : undefined;
   // Snapshot records are trusted for files last modified before this (see RACY_WINDOW_MS).
   const walkStartedAt = Date.now();
   let walked = false;
+  let reused: DecisionCheck | undefined;
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
+  const extract = async (file: WorkspaceFile, key: string): Promise<void> => {
+    const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: opts.extractThreads }, await factCache());
+    if (!read.ok) {
+      filesSkipped++;
+      sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
+      return;
+    }
+    const { facts, warnings } = read;
+    fileWarnings(file, warnings, read.encoding);
+    const part = deferred ? deferred.changed(file, facts) : index.addFile(facts);
+    const { facts: kept, ...added } = part;
+    await snapshot?.store(file, key, '', walkStartedAt, { facts: kept, warnings, ...(read.encoding ? { encoding: read.encoding } : {}), index: added });
+  };
+  const fileWarnings = (file: WorkspaceFile, warnings: readonly string[], encoding: string | undefined): void => {
+    if (encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${encoding}` });
+    for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
+  };
   try {
     const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
     for await (const file of walk) {
       if (file.kind === 'other') continue;
       const task = (async () => {
         const key = readKey(file, opts.maxFileBytes);
-        const snapped = snapshot ? await replayed(file, key, index, snapshot) : undefined;
-        const read = snapped ?? await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: opts.extractThreads }, await factCache());
-        if (!read.ok) {
-          filesSkipped++;
-          sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
-          return;
-        }
-        if (read.encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${read.encoding}` });
-        const { facts, warnings } = read;
-        for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
-        if (!snapped) {
-          const part = index.addFile(facts);
-          const { facts: kept, ...added } = part;
-          await snapshot?.store(file, key, '', walkStartedAt, { facts: kept, warnings, ...(read.encoding ? { encoding: read.encoding } : {}), index: added });
+        const hit = await snapshot?.byStat(file, key);
+        if (hit?.index) {
+          fileWarnings(file, hit.warnings, hit.encoding);
+          if (deferred) deferred.unchanged(file);
+          else index.replay({ facts: hit.facts, ...hit.index });
+        } else {
+          await extract(file, key);
         }
         progress.filesScanned++;
         nativeMemory.check();
@@ -123,6 +150,11 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       else await new Promise<void>((r) => setImmediate(r));
     }
     await Promise.all(inFlight);
+    if (deferred && previous && snapshot) {
+      const check = await deferred.check(previous, snapshot);
+      if (check.reusable) reused = check;
+      else await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
+    }
     walked = !signal?.aborted;
   } finally {
     // A failed or cancelled walk leaves the previous cache as it was.
@@ -136,6 +168,32 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     await closeFactCache(snapshot, walked, cacheWarning);
   }
   signal?.throwIfAborted();
+  const cacheStats = (): Stats['cache'] => {
+    if (!cacheDir) return undefined;
+    const snapshotHits = snapshot?.stats.statHits ?? 0;
+    const main = cache?.stats ?? { statHits: 0, hashHits: 0, misses: 0, damaged: 0 };
+    return { ...main, statHits: main.statHits + snapshotHits, snapshotHits };
+  };
+  // Records what was decided on the snapshot just written, for the next run to hand back.
+  const remember = async (record: Omit<CardDecisions, 'version' | 'key' | 'snapshot'>): Promise<void> => {
+    if (!decisions || !cacheDir) return;
+    try {
+      if (snapshot?.committedGeneration && !budgetReached) await saveCardDecisions(cacheDir, cardAbs, { key: decisions.key, snapshot: snapshot.committedGeneration, ...record });
+      else await forgetCardDecisions(cacheDir, cardAbs);
+    } catch (e) {
+      cacheWarning(`previous verdicts not saved: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  if (reused && previous) {
+    const summary = await replayDecisions(previous.units, sink, progress, signal);
+    await remember({ factsIndexed: previous.factsIndexed, dropped: reused.dropped, words: reused.words(), units: previous.units });
+    const claims = previous.units.reduce((n, u) => n + u.length, 0);
+    const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: previous.factsIndexed + reused.dropped, factsIndexed: previous.factsIndexed, claims, durationMs: Date.now() - started };
+    const cacheNow = cacheStats();
+    if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims };
+    return { card, summary, stats };
+  }
   index.finish();
 
   const context = cardContext(doc, index);
@@ -151,11 +209,13 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.progress({ ...progress });
   const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
   let claims = 0;
+  const recorded: ClaimResult[][] | undefined = decisions && !llm ? [] : undefined;
   const decide = (unit: ClaimUnit): ClaimResult[] => verifyUnit(unit, index, context);
   // The LLM pass refines unverified claims a few units ahead but hands them back in card order.
   const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units, decide) : eachUnit(units, decide);
   for await (const results of decided) {
     signal?.throwIfAborted();
+    recorded?.push(recordedUnit(results));
     for (const result of results) {
       claims++;
       if (result.verdict === 'not-checkable') summary.notCheckable++;
@@ -169,20 +229,30 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.progress({ ...progress });
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length + index.dropped, factsIndexed: index.all.length, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
-  if (cacheDir) {
-    const snapshotHits = snapshot?.stats.statHits ?? 0;
-    const main = cache?.stats ?? { statHits: 0, hashHits: 0, misses: 0, damaged: 0 };
-    stats.cache = { ...main, statHits: main.statHits + snapshotHits, snapshotHits };
-  }
+  const cacheNow = cacheStats();
+  if (cacheNow) stats.cache = { ...cacheNow, claimsReused: 0 };
+  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], units: recorded });
   return { card, summary, stats };
 }
 
-/** The file's facts as the card's snapshot kept them, replayed into the index; undefined when it has none valid. */
-async function replayed(file: WorkspaceFile, key: string, index: FactIndex, snapshot: FactCache): Promise<{ ok: true; facts: []; warnings: string[]; encoding?: string } | undefined> {
-  const hit = await snapshot.byStat(file, key);
-  if (!hit?.index) return undefined;
-  index.replay({ facts: hit.facts, ...hit.index });
-  return { ok: true, facts: [], warnings: hit.warnings, ...(hit.encoding ? { encoding: hit.encoding } : {}) };
+/** Hands back the previous run's results, unit by unit, as deciding them would. */
+async function replayDecisions(units: readonly ClaimResult[][], sink: PipelineSink, progress: Progress, signal: AbortSignal | undefined): Promise<Summary> {
+  progress.phase = 'verify';
+  sink.progress({ ...progress });
+  const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
+  for (const results of units) {
+    signal?.throwIfAborted();
+    for (const result of results) {
+      if (result.verdict === 'not-checkable') summary.notCheckable++;
+      else summary[result.verdict]++;
+      await sink.claim(result);
+    }
+    progress.claimsDone++;
+    sink.progress({ ...progress });
+  }
+  progress.phase = 'done';
+  sink.progress({ ...progress });
+  return summary;
 }
 
 function* eachUnit(units: readonly ClaimUnit[], decide: (unit: ClaimUnit) => ClaimResult[]): Generator<ClaimResult[]> {

@@ -33,7 +33,10 @@ export async function openCardSnapshot(
 /** A snapshot not rewritten for this long belongs to a card deleted, renamed or no longer checked. */
 export const UNUSED_SNAPSHOT_MS = 30 * 24 * 60 * 60 * 1000;
 
-/** Removes card snapshots unused for UNUSED_SNAPSHOT_MS, so a storage folder does not grow with every card ever checked. */
+/**
+ * Removes card snapshots and decisions (cardDecisions.ts) unused for UNUSED_SNAPSHOT_MS, so a
+ * storage folder does not grow with every card ever checked.
+ */
 async function removeUnusedSnapshots(dir: string, now = Date.now()): Promise<void> {
   let names: string[];
   try {
@@ -42,7 +45,9 @@ async function removeUnusedSnapshots(dir: string, now = Date.now()): Promise<voi
     return;
   }
   for (const name of names) {
-    if (!name.startsWith('card-') || !name.endsWith('.pack')) continue;
+    const snapshot = name.startsWith('card-') && name.endsWith('.pack');
+    const decisions = name.startsWith('decisions-') && name.endsWith('.json');
+    if (!snapshot && !decisions) continue;
     const full = path.join(dir, name);
     try {
       if (now - (await stat(full)).mtimeMs > UNUSED_SNAPSHOT_MS) await unlink(full);

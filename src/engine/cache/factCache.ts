@@ -104,6 +104,8 @@ export class FactCache {
   private batchBytes = 0;
   private writes: Promise<void> = Promise.resolve();
   private writeError: unknown;
+  /** After `commit`: the SHA-1 of the new pack's index, its `generation` when the next run opens it. */
+  committedGeneration: string | undefined;
 
   private constructor(
     private readonly options: FactCacheOptions,
@@ -115,6 +117,8 @@ export class FactCache {
     /** Set when the previous pack was unusable: the reason, for a warning. */
     readonly damage: string | undefined,
     private readonly preloaded: Buffer | undefined,
+    /** The SHA-1 of the previous pack's index (see readPackIndex); undefined when there was none usable. */
+    readonly generation: string | undefined,
   ) {
     for (const e of oldIndex?.entries ?? []) this.entries.set(e[0], e);
   }
@@ -134,9 +138,10 @@ export class FactCache {
     let old: FileHandle | undefined;
     let index: PackIndex | undefined;
     let damage: string | undefined;
+    let digest: string | undefined;
     try {
       old = await open(packPath, 'r');
-      index = await readPackIndex(old);
+      ({ index, digest } = await readPackIndex(old));
       if (index.engine !== options.engine || index.root !== path.resolve(options.root)) index = undefined;
     } catch (e) {
       index = undefined;
@@ -150,6 +155,7 @@ export class FactCache {
       await old.close().catch(() => undefined);
       old = undefined;
     }
+    if (!index) digest = undefined;
     let preloaded: Buffer | undefined;
     if (old && options.preload) {
       try {
@@ -158,7 +164,7 @@ export class FactCache {
         // read record by record instead
       }
     }
-    return new FactCache(options, packPath, tempPath, old, out, index, damage, preloaded);
+    return new FactCache(options, packPath, tempPath, old, out, index, damage, preloaded, digest);
   }
 
   /**
@@ -185,6 +191,20 @@ export class FactCache {
     this.stats.hashHits++;
     await this.append([file.relPath, file.size, file.mtimeMs, readAtMs, hash, key, 0, 0, entry[8]], hit.bytes);
     return hit.extraction;
+  }
+
+  /**
+   * What the previous pack held for `relPath`, whatever the file's size and mtime are now (what a
+   * changed file said before its edit); undefined when it held nothing valid. Moves nothing to the new pack.
+   */
+  async previous(relPath: string): Promise<FileExtraction | undefined> {
+    const entry = this.entries.get(relPath);
+    return entry ? (await this.load(entry, relPath))?.extraction : undefined;
+  }
+
+  /** The files the previous pack held (less those whose records proved damaged). */
+  previousPaths(): IterableIterator<string> {
+    return this.entries.keys();
   }
 
   /** Records a fresh extraction of `file` for the next run. */
@@ -218,12 +238,14 @@ export class FactCache {
       };
       const bytes = Buffer.from(JSON.stringify(index), 'utf8');
       const offset = this.writeOffset;
+      const digest = sha1Hex(bytes);
       await writeAll(this.out, bytes, offset);
-      await writeAll(this.out, encodeTrailer(offset, bytes.length, sha1Hex(bytes)), offset + bytes.length);
+      await writeAll(this.out, encodeTrailer(offset, bytes.length, digest), offset + bytes.length);
       await this.out.close();
       // Windows cannot replace a file this process holds open.
       await this.old?.close().catch(() => undefined);
       await rename(this.tempPath, this.packPath);
+      this.committedGeneration = digest;
     } catch (e) {
       await this.cleanup();
       throw e;

@@ -68,8 +68,12 @@ export class PackDamage extends Error {
   override readonly name = 'PackDamage';
 }
 
-/** Reads and checks a pack's index; throws PackDamage when anything does not add up. */
-export async function readPackIndex(handle: FileHandle): Promise<PackIndex> {
+/**
+ * Reads and checks a pack's index; throws PackDamage when anything does not add up. `digest` is
+ * the index's SHA-1: it names this exact pack (a card's decisions record which snapshot they
+ * were decided on).
+ */
+export async function readPackIndex(handle: FileHandle): Promise<{ index: PackIndex; digest: string }> {
   const { size } = await handle.stat();
   if (size < TRAILER_BYTES) throw new PackDamage('too short to be a fact pack');
   const trailer = await readExactly(handle, size - TRAILER_BYTES, TRAILER_BYTES);
@@ -92,7 +96,7 @@ export async function readPackIndex(handle: FileHandle): Promise<PackIndex> {
   for (const e of parsed.data.entries) {
     if (e[6] + e[7] > offset) throw new PackDamage(`record of ${e[0]} lies outside the record area`);
   }
-  return parsed.data;
+  return { index: parsed.data, digest: m[4] };
 }
 
 export async function readExactly(handle: FileHandle, position: number, length: number): Promise<Buffer> {

@@ -103,6 +103,13 @@ export class FactIndex {
   readonly configNames = new Set<string>();
   /** Facts the filter left out (see factRelevance.ts). */
   dropped = 0;
+  /**
+   * With a filter, per card word in the vocabulary: how many of the files added so far said it.
+   * A re-run tells from these whether an edit changed the vocabulary (see cardDecisions.ts).
+   */
+  readonly wordFiles = new Map<string, number>();
+  /** The words the file being added says, when counting (see `wordFiles`). */
+  private fileWords: Set<string> | undefined;
 
   /** `filter`: keep only the facts a card can use (bounded memory on large workspaces). */
   constructor(private readonly filter?: FactFilter) {}
@@ -117,10 +124,12 @@ export class FactIndex {
   addFile(facts: readonly Fact[]): FileIndexPart {
     const rec: Recording = { start: this.all.length, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
     this.recording = rec;
+    this.beginFile();
     try {
       for (const f of facts) this.add(f);
     } finally {
       this.recording = undefined;
+      this.endFile();
     }
     const kept = this.all.slice(rec.start);
     return {
@@ -135,14 +144,30 @@ export class FactIndex {
   /** Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the same filter. */
   replay(part: FileIndexPart): void {
     const words = part.words?.length === part.facts.length ? part.words : undefined;
+    this.beginFile();
     part.facts.forEach((f, i) => {
       const w = words?.[i];
       // Stored lists are one per fact: share them as computed ones are (most repeat).
       this.addOne(f, w && { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) });
     });
-    for (const w of part.vocabulary) this.vocabulary.add(w);
+    for (const w of part.vocabulary) this.sayWord(w);
+    this.endFile();
     for (const n of part.configNames) this.configNames.add(n);
     this.dropped += part.dropped;
+  }
+
+  private beginFile(): void {
+    this.fileWords = this.filter ? new Set() : undefined;
+  }
+
+  private endFile(): void {
+    for (const w of this.fileWords ?? []) this.wordFiles.set(w, (this.wordFiles.get(w) ?? 0) + 1);
+    this.fileWords = undefined;
+  }
+
+  private sayWord(word: string): void {
+    this.vocabulary.add(word);
+    this.fileWords?.add(word);
   }
 
   /**
@@ -219,8 +244,8 @@ export class FactIndex {
     this.all.push(entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
-    for (const t of snippetTokens) this.vocabulary.add(t);
-    for (const t of fileWords) if (!wanted || wanted.has(t)) this.vocabulary.add(t);
+    for (const t of snippetTokens) this.sayWord(t);
+    for (const t of fileWords) if (!wanted || wanted.has(t)) this.sayWord(t);
     for (const n of namesOf(fact)) this.names.push({ name: n, fact: entry });
   }
 
@@ -254,7 +279,7 @@ export class FactIndex {
   private addCardWords(words: readonly string[], wanted: ReadonlySet<string> | undefined): void {
     for (const t of words) {
       if (!wanted?.has(t)) continue;
-      this.vocabulary.add(t);
+      this.sayWord(t);
       this.recording?.vocabulary.add(t);
     }
   }

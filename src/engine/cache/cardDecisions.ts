@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { ClaimResultSchema, type ClaimResult } from '../model.js';
+import type { FileIndexPart } from '../verify/factIndex.js';
+import { encodeFact } from './factCodec.js';
+import { sha1Hex } from './factPack.js';
+
+/**
+ * A card's verdicts as its last complete run decided them, with what they were decided on: the
+ * card snapshot's generation (cardSnapshot.ts) and, per card word, how many files said it. A
+ * re-run whose edits changed no fact the card's index keeps, and no word of its vocabulary, gets
+ * the same verdicts from the same claims (deciding is a pure function of the card and its
+ * index), so it hands these back instead of rebuilding the index and deciding every claim again.
+ */
+const CardDecisionsSchema = z.object({
+  version: z.literal(1),
+  /** Engine, options, card path and text (see `decisionsKey`): anything else decides afresh. */
+  key: z.string(),
+  /** The snapshot's generation after the run that decided these. */
+  snapshot: z.string(),
+  factsIndexed: z.number().int().min(0),
+  dropped: z.number().int().min(0),
+  /** [card word, files that say it]. */
+  words: z.array(z.tuple([z.string(), z.number().int().min(1)])),
+  /** Each claim unit's results, in card order. */
+  units: z.array(z.array(ClaimResultSchema)),
+});
+export type CardDecisions = z.infer<typeof CardDecisionsSchema>;
+
+/** What the verdicts depend on besides the index: a different one decides afresh. */
+export function decisionsKey(parts: { engine: string; options: unknown; cardPath: string; format: string; lines: readonly string[]; filter: string }): string {
+  return sha1Hex(JSON.stringify([parts.engine, parts.options, path.resolve(parts.cardPath), parts.format, parts.lines, parts.filter]));
+}
+
+export function decisionsFile(dir: string, cardPath: string): string {
+  return path.join(dir, `decisions-${sha1Hex(path.resolve(cardPath)).slice(0, 16)}.json`);
+}
+
+/**
+ * The card's previous decisions if they were made with `key` on the snapshot of `generation`;
+ * undefined otherwise. A damaged or foreign file reads as none: the claims are decided again.
+ */
+export async function loadCardDecisions(dir: string, cardPath: string, key: string, generation: string): Promise<CardDecisions | undefined> {
+  let text: string;
+  try {
+    text = await readFile(decisionsFile(dir, cardPath), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = CardDecisionsSchema.safeParse(json);
+  if (!parsed.success || parsed.data.key !== key || parsed.data.snapshot !== generation) return undefined;
+  return parsed.data;
+}
+
+/** Writes the card's decisions atomically (a concurrent reader sees the old file or the new one). */
+export async function saveCardDecisions(dir: string, cardPath: string, decisions: Omit<CardDecisions, 'version'>): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const target = decisionsFile(dir, cardPath);
+  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, JSON.stringify({ version: 1, ...decisions }));
+    await rename(temp, target);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Removes the card's decisions (a run that could not record new ones must not leave stale ones behind). */
+export async function forgetCardDecisions(dir: string, cardPath: string): Promise<void> {
+  await unlink(decisionsFile(dir, cardPath)).catch(() => undefined);
+}
+
+/**
+ * What a file's part adds to the index that a verdict can see, besides vocabulary words (counted
+ * separately, as many files say the same word): its kept facts with their keys and words, and the
+ * config names it brings. Equal signatures, equal index.
+ */
+export function partSignature(part: FileIndexPart | undefined): string {
+  if (!part) return '';
+  if (part.facts.length === 0 && part.configNames.length === 0) return '';
+  const words = part.words?.length === part.facts.length ? part.words.map((w) => [w.keys, w.tokens, w.lineWords]) : undefined;
+  return JSON.stringify([part.facts.map(encodeFact), words ?? 'unknown', [...part.configNames].sort()]);
+}
+
+/**
+ * Applies a run's changed, added and deleted files to the previous decisions' counts and tells
+ * whether the index the claims would see is still the one they were decided on.
+ */
+export class DecisionCheck {
+  private readonly counts: Map<string, number>;
+  private changed = false;
+  dropped: number;
+
+  constructor(private readonly previous: CardDecisions) {
+    this.counts = new Map(previous.words);
+    this.dropped = previous.dropped;
+  }
+
+  /** Whether it is already known that the claims must be decided again. */
+  get stale(): boolean {
+    return this.changed;
+  }
+
+  /** Mark the index changed for a reason the counts cannot see (a record that cannot be read). */
+  invalidate(): void {
+    this.changed = true;
+  }
+
+  /**
+   * One file's part before and after (undefined: the file was not there). `words` are the card
+   * words each part says (see FactIndex.wordFiles).
+   */
+  apply(before: FileIndexPart | undefined, beforeWords: Iterable<string>, after: FileIndexPart | undefined, afterWords: Iterable<string>): void {
+    if (partSignature(before) !== partSignature(after)) this.changed = true;
+    for (const w of beforeWords) this.counts.set(w, (this.counts.get(w) ?? 0) - 1);
+    for (const w of afterWords) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+    this.dropped += (after?.dropped ?? 0) - (before?.dropped ?? 0);
+  }
+
+  /** Whether the previous verdicts hold: no kept fact changed and the vocabulary is the same set of words. */
+  get reusable(): boolean {
+    if (this.changed || this.dropped < 0) return false;
+    const before = new Set(this.previous.words.map(([w]) => w));
+    for (const [w, n] of this.counts) {
+      if (n < 0) return false;
+      if ((n > 0) !== before.has(w)) return false;
+    }
+    return true;
+  }
+
+  /** The counts after the changes, for the next run's record. */
+  words(): [string, number][] {
+    return [...this.counts].filter(([, n]) => n > 0);
+  }
+}
+
+/** A unit's results as the record keeps them: copies, since a sink may annotate what it is given. */
+export function recordedUnit(results: readonly ClaimResult[]): ClaimResult[] {
+  return structuredClone([...results]);
+}

@@ -1,0 +1,214 @@
+import { mkdtempSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runPipeline } from '../../../src/engine/pipeline.js';
+import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
+import type { EngineOptionsInput } from '../../../src/engine/options.js';
+import { tempWorkspace } from '../../support/tempWorkspace.js';
+
+/**
+ * A re-run hands back the card's previous verdicts when nothing its index keeps changed
+ * (src/engine/cache/cardDecisions.ts). Whatever the edit, a re-run must decide exactly as a run
+ * without any cache would.
+ */
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** Files older than the cache's racy window, so that their stat alone is trusted. */
+const OLD = Date.now() / 1000 - 600;
+
+function workspace(files: Record<string, string>): { root: string; cacheDir: string } {
+  const ws = tempWorkspace(files);
+  cleanups.push(ws.dispose);
+  for (const rel of Object.keys(files)) utimesSync(path.join(ws.root, rel), OLD, OLD);
+  const cacheDir = mkdtempSync(path.join(tmpdir(), 'cc-decisions-'));
+  cleanups.push(() => rmSync(cacheDir, { recursive: true, force: true }));
+  return { root: ws.root, cacheDir };
+}
+
+let edits = 0;
+/** Writes a file as an editor would, with a new (but not racy) modification time. */
+function write(root: string, rel: string, text: string): void {
+  writeFileSync(path.join(root, rel), text);
+  const t = OLD + 10 + ++edits;
+  utimesSync(path.join(root, rel), t, t);
+}
+
+async function verify(root: string, options: EngineOptionsInput) {
+  const claims: ClaimResult[] = [];
+  const warnings: EngineWarning[] = [];
+  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options }, {
+    progress: () => undefined,
+    claim: (c) => { claims.push(c); },
+    warning: (w) => { warnings.push(w); },
+  });
+  return { claims, warnings, stats: result.stats };
+}
+
+const CARD = `# Tiny model
+
+| Hyperparameter | Value |
+|---|---|
+| Learning rate | 3e-4 |
+| Batch size | 32 |
+| Epochs | 10 |
+
+The model reaches 91.2% accuracy on press releases.
+`;
+
+const FILES: Record<string, string> = {
+  'card.md': CARD,
+  'train.py': 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--epochs", type=int, default=10)\nlearning_rate = 3e-4\n',
+  'configs/base.yaml': 'batch_size: 32\nlr: 0.0003\n',
+  'results/metrics.json': '{"eval_accuracy": 0.912}',
+  'service/http.py': 'TIMEOUT = 30\nclient = Session(host="localhost", verify=True)\n',
+};
+
+describe('card decisions', () => {
+  it('an unchanged workspace gets the previous verdicts back, as a fresh run decides them', async () => {
+    const { root, cacheDir } = workspace(FILES);
+    const cold = await verify(root, { cacheDir });
+    expect(cold.stats.cache?.claimsReused).toBe(0);
+    expect(readdirSync(cacheDir).some((n) => n.startsWith('decisions-'))).toBe(true);
+    const warm = await verify(root, { cacheDir });
+    expect(warm.stats.cache?.claimsReused).toBe(cold.claims.length);
+    expect(warm.claims).toEqual(cold.claims);
+    expect(warm.warnings).toEqual(cold.warnings);
+    expect(warm.stats.facts).toBe(cold.stats.facts);
+    expect(warm.stats.factsIndexed).toBe(cold.stats.factsIndexed);
+  });
+
+  it('an edit the card cannot see reuses them; the facts count follows the edit', async () => {
+    const { root, cacheDir } = workspace(FILES);
+    const cold = await verify(root, { cacheDir });
+    write(root, 'service/http.py', `${FILES['service/http.py']}RETRIES = 5\n`);
+    const warm = await verify(root, { cacheDir });
+    expect(warm.stats.cache).toMatchObject({ misses: 1, claimsReused: cold.claims.length });
+    expect(warm.claims).toEqual(cold.claims);
+    expect(warm.stats.facts).toBe(cold.stats.facts + 1);
+    // The next run starts from the updated record, and still reuses.
+    const again = await verify(root, { cacheDir });
+    expect(again.stats.cache?.claimsReused).toBe(cold.claims.length);
+  });
+
+  it('an edit of a value a claim states is decided again', async () => {
+    const { root, cacheDir } = workspace(FILES);
+    await verify(root, { cacheDir });
+    write(root, 'configs/base.yaml', 'batch_size: 64\nlr: 0.0003\n');
+    const warm = await verify(root, { cacheDir });
+    expect(warm.stats.cache?.claimsReused).toBe(0);
+    expect(warm.claims.find((c) => c.text.includes('Batch size'))?.verdict).toBe('contradicted');
+    expect(warm.claims).toEqual((await verify(root, {})).claims);
+  });
+
+  it('a word the card uses that the workspace starts to say is decided again', async () => {
+    // The workspace's accuracy disagrees with the card's, but says nothing of press releases: not a contradiction.
+    const { root, cacheDir } = workspace({ ...FILES, 'results/metrics.json': '{"eval_accuracy": 0.85}' });
+    const cold = await verify(root, { cacheDir });
+    // A dropped fact's line brings the card's "press releases" into the vocabulary: the metric is
+    // no longer about an evaluation the workspace never mentions.
+    write(root, 'service/http.py', 'TIMEOUT = 30\nclient = Session(host="localhost", verify=True)  # press releases\n');
+    const warm = await verify(root, { cacheDir });
+    expect(warm.stats.cache?.claimsReused).toBe(0);
+    const fresh = await verify(root, {});
+    expect(warm.claims).toEqual(fresh.claims);
+    const metric = (r: { claims: ClaimResult[] }) => r.claims.find((c) => c.text.includes('press releases'))?.verdict;
+    expect([metric(cold), metric(fresh)]).toEqual(['unverified', 'contradicted']);
+  });
+
+  it('a deleted file that supplied evidence is decided again; a deleted one that did not is not', async () => {
+    const { root, cacheDir } = workspace(FILES);
+    const cold = await verify(root, { cacheDir });
+    unlinkSync(path.join(root, 'service/http.py'));
+    const noise = await verify(root, { cacheDir });
+    expect(noise.stats.cache?.claimsReused).toBe(cold.claims.length);
+    expect(noise.stats.facts).toBeLessThan(cold.stats.facts);
+    unlinkSync(path.join(root, 'configs/base.yaml'));
+    const evidence = await verify(root, { cacheDir });
+    expect(evidence.stats.cache?.claimsReused).toBe(0);
+    expect(evidence.claims).toEqual((await verify(root, {})).claims);
+  });
+
+  it('an edited card, other options or a damaged record decide afresh', async () => {
+    const { root, cacheDir } = workspace(FILES);
+    await verify(root, { cacheDir });
+    const other = await verify(root, { cacheDir, maxFileBytes: 1 << 20 });
+    expect(other.stats.cache?.claimsReused).toBe(0);
+    write(root, 'card.md', CARD.replace('| Epochs | 10 |', '| Epochs | 12 |'));
+    const edited = await verify(root, { cacheDir });
+    expect(edited.stats.cache?.claimsReused).toBe(0);
+    expect(edited.claims.find((c) => c.text.includes('Epochs'))?.verdict).toBe('contradicted');
+    const name = readdirSync(cacheDir).find((n) => n.startsWith('decisions-')) ?? '';
+    writeFileSync(path.join(cacheDir, name), '{"version":1,"key":');
+    const damaged = await verify(root, { cacheDir });
+    expect(damaged.stats.cache?.claimsReused).toBe(0);
+    expect(damaged.claims).toEqual(edited.claims);
+    expect(damaged.warnings).toEqual(edited.warnings);
+  });
+
+  it('a run over the index budget records nothing to reuse', async () => {
+    const big: Record<string, string> = { 'card.md': CARD };
+    for (let i = 0; i < 12; i++) big[`m${i}.py`] = `learning_rate = ${i}e-4\nbatch_size = ${i + 1}\n`;
+    const { root, cacheDir } = workspace(big);
+    await verify(root, { cacheDir, maxIndexedFacts: 5 });
+    expect(readdirSync(cacheDir).some((n) => n.startsWith('decisions-'))).toBe(false);
+    const again = await verify(root, { cacheDir, maxIndexedFacts: 5 });
+    expect(again.stats.cache?.claimsReused).toBe(0);
+  });
+
+  it('after any sequence of edits, a re-run decides as a run without a cache', async () => {
+    const names = ['lr', 'learning_rate', 'batch_size', 'dropout', 'epochs', 'seed', 'timeout', 'port', 'weight_decay'];
+    const labels = ['Learning rate', 'Batch size', 'Dropout', 'Epochs', 'Seed', 'Weight decay', 'Timeout'];
+    const values = ['0.1', '3e-4', '0.0003', '32', '64', '0', '1', '500', '2018'];
+    const words = ['press', 'releases', 'held', 'out', 'client', 'tuning'];
+    const assignment = fc.tuple(fc.constantFrom(...names), fc.constantFrom(...values)).map(([n, v]) => `${n} = ${v}`);
+    const noise = fc.tuple(fc.constantFrom(...words), fc.constantFrom(...words)).map(([a, b]) => `client = Session(verify=True)  # ${a} ${b}`);
+    const line = fc.oneof(assignment, noise);
+    const row = fc.tuple(fc.constantFrom(...labels), fc.constantFrom(...values)).map(([l, v]) => `| ${l} | ${v} |`);
+    const edit = fc.oneof(
+      fc.record({ kind: fc.constant('append' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py'), line }),
+      fc.record({ kind: fc.constant('rewrite' as const), file: fc.constantFrom('train.py', 'lib/util.py'), lines: fc.array(line, { maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('delete' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py') }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 6 }),
+        fc.array(line, { maxLength: 4 }),
+        fc.array(row, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('', 'The model reaches 91.2% accuracy on press releases.', 'Accuracy on held-out client tuning data is 0.9.'),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        async (main, other, rows, sentence, steps) => {
+          const files: Record<string, string> = {
+            'card.md': ['# Card', '', '| Hyperparameter | Value |', '|---|---|', ...rows, '', sentence, ''].join('\n'),
+            'train.py': `${main.join('\n')}\n`,
+            'lib/util.py': `${other.join('\n')}\n`,
+            'results/metrics.json': '{"eval_accuracy": 0.912}',
+          };
+          const { root, cacheDir } = workspace(files);
+          await verify(root, { cacheDir });
+          const current = { ...files };
+          for (const step of steps) {
+            if (step.kind === 'delete') {
+              if (current[step.file] === undefined) continue;
+              unlinkSync(path.join(root, step.file));
+              delete current[step.file];
+            } else {
+              current[step.file] = step.kind === 'append' ? `${current[step.file] ?? ''}${step.line}\n` : `${step.lines.join('\n')}\n`;
+              write(root, step.file, current[step.file]);
+            }
+            const cached = await verify(root, { cacheDir });
+            const fresh = await verify(root, {});
+            expect(cached.claims).toEqual(fresh.claims);
+            expect(cached.stats.facts).toBe(fresh.stats.facts);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+});
