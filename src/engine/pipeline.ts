@@ -12,7 +12,7 @@ import { DeferredIndex } from './cache/deferredIndex.js';
 import { engineFingerprint } from './cache/engineFingerprint.js';
 import { fileFacts } from './cache/fileFacts.js';
 import { FactIndex } from './verify/factIndex.js';
-import { cardFactFilter } from './verify/factRelevance.js';
+import { cardFactFilter, type FactFilter } from './verify/factRelevance.js';
 import { NativeMemoryGuard } from './memory/nativeMemory.js';
 import { verifyUnit } from './verify/verifyUnit.js';
 import type { CardContext } from './verify/decideAtom.js';
@@ -74,11 +74,12 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: units.length, filesScanned: 0 };
   sink.progress({ ...progress });
 
-  let budgetReached = false;
+  // The budget's warnings are the card's: a run that hands back previous verdicts repeats them.
+  const limitWarnings: string[] = [];
   const budget = {
     softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts,
     onLimit: (message: string) => {
-      budgetReached = true;
+      limitWarnings.push(message);
       sink.warning({ path: card.path, message });
     },
   };
@@ -101,7 +102,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     : undefined;
   const previous = decisions && snapshot?.generation ? await loadCardDecisions(cacheDir ?? '', cardAbs, decisions.key, snapshot.generation) : undefined;
   // With previous decisions, the index is built only if the walk finds a change they could see.
-  const deferred = previous && filter ? new DeferredIndex(cardFactFilter(units, doc.lines.join('\n'))) : undefined;
+  const deferred = previous && filter ? new DeferredIndex(withoutBudget(filter)) : undefined;
   // Snapshot records are trusted for files last modified before this (see RACY_WINDOW_MS).
   const walkStartedAt = Date.now();
   let walked = false;
@@ -131,13 +132,23 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       if (file.kind === 'other') continue;
       const task = (async () => {
         const key = readKey(file, opts.maxFileBytes);
-        const hit = await snapshot?.byStat(file, key);
-        if (hit?.index) {
-          fileWarnings(file, hit.warnings, hit.encoding);
-          if (deferred) deferred.unchanged(file);
-          else index.replay({ facts: hit.facts, ...hit.index });
+        if (deferred && snapshot) {
+          // Facts are read back only if the claims must be decided again (DeferredIndex).
+          const noted = await snapshot.noteByStat(file, key);
+          if (noted) {
+            fileWarnings(file, noted.warnings, noted.encoding);
+            deferred.unchanged(file);
+          } else {
+            await extract(file, key);
+          }
         } else {
-          await extract(file, key);
+          const hit = await snapshot?.byStat(file, key);
+          if (hit?.index) {
+            fileWarnings(file, hit.warnings, hit.encoding);
+            index.replay({ facts: hit.facts, ...hit.index });
+          } else {
+            await extract(file, key);
+          }
         }
         progress.filesScanned++;
         nativeMemory.check();
@@ -172,13 +183,13 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     if (!cacheDir) return undefined;
     const snapshotHits = snapshot?.stats.statHits ?? 0;
     const main = cache?.stats ?? { statHits: 0, hashHits: 0, misses: 0, damaged: 0 };
-    return { ...main, statHits: main.statHits + snapshotHits, snapshotHits };
+    return { ...main, statHits: main.statHits + snapshotHits, damaged: main.damaged + (snapshot?.stats.damaged ?? 0), snapshotHits };
   };
   // Records what was decided on the snapshot just written, for the next run to hand back.
   const remember = async (record: Omit<CardDecisions, 'version' | 'key' | 'snapshot'>): Promise<void> => {
     if (!decisions || !cacheDir) return;
     try {
-      if (snapshot?.committedGeneration && !budgetReached) await saveCardDecisions(cacheDir, cardAbs, { key: decisions.key, snapshot: snapshot.committedGeneration, ...record });
+      if (snapshot?.committedGeneration) await saveCardDecisions(cacheDir, cardAbs, { key: decisions.key, snapshot: snapshot.committedGeneration, ...record });
       else await forgetCardDecisions(cacheDir, cardAbs);
     } catch (e) {
       cacheWarning(`previous verdicts not saved: ${e instanceof Error ? e.message : String(e)}`);
@@ -186,8 +197,9 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   };
 
   if (reused && previous) {
+    for (const message of previous.warnings) sink.warning({ path: card.path, message });
     const summary = await replayDecisions(previous.units, sink, progress, signal);
-    await remember({ factsIndexed: previous.factsIndexed, dropped: reused.dropped, words: reused.words(), units: previous.units });
+    await remember({ factsIndexed: previous.factsIndexed, dropped: reused.dropped, words: reused.words(), warnings: previous.warnings, units: previous.units });
     const claims = previous.units.reduce((n, u) => n + u.length, 0);
     const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: previous.factsIndexed + reused.dropped, factsIndexed: previous.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
@@ -231,8 +243,14 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
   if (cacheNow) stats.cache = { ...cacheNow, claimsReused: 0 };
-  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], units: recorded });
+  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], warnings: limitWarnings, units: recorded });
   return { card, summary, stats };
+}
+
+/** The filter as it decides what a file offers the index, before any budget (see FactFilter.admit). */
+function withoutBudget(filter: FactFilter): FactFilter {
+  const { keep, admitsUnder, vocabulary, fingerprint } = filter;
+  return { keep, vocabulary, fingerprint, ...(admitsUnder ? { admitsUnder } : {}) };
 }
 
 /** Hands back the previous run's results, unit by unit, as deciding them would. */

@@ -24,6 +24,8 @@ const CardDecisionsSchema = z.object({
   dropped: z.number().int().min(0),
   /** [card word, files that say it]. */
   words: z.array(z.tuple([z.string(), z.number().int().min(1)])),
+  /** The card's own warnings from building the index (the fact budget's), repeated on reuse. */
+  warnings: z.array(z.string()),
   /** Each claim unit's results, in card order. */
   units: z.array(z.array(ClaimResultSchema)),
 });
@@ -91,6 +93,16 @@ export function partSignature(part: FileIndexPart | undefined): string {
   return JSON.stringify([part.facts.map(encodeFact), words ?? 'unknown', [...part.configNames].sort()]);
 }
 
+/** What a file gave an index, as far as the verdicts can tell (see `DecisionCheck.apply`). */
+export interface FileView {
+  /** `partSignature` of the facts the index took from it. */
+  signature: string;
+  /** The card words it says (see FactIndex.wordFiles). */
+  words: Iterable<string>;
+  /** All its facts, kept or dropped: a change in number is one in the dropped count. */
+  facts: number;
+}
+
 /**
  * Applies a run's changed, added and deleted files to the previous decisions' counts and tells
  * whether the index the claims would see is still the one they were decided on.
@@ -115,15 +127,12 @@ export class DecisionCheck {
     this.changed = true;
   }
 
-  /**
-   * One file's part before and after (undefined: the file was not there). `words` are the card
-   * words each part says (see FactIndex.wordFiles).
-   */
-  apply(before: FileIndexPart | undefined, beforeWords: Iterable<string>, after: FileIndexPart | undefined, afterWords: Iterable<string>): void {
-    if (partSignature(before) !== partSignature(after)) this.changed = true;
-    for (const w of beforeWords) this.counts.set(w, (this.counts.get(w) ?? 0) - 1);
-    for (const w of afterWords) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
-    this.dropped += (after?.dropped ?? 0) - (before?.dropped ?? 0);
+  /** One file as the previous run's index saw it and as this run's would (undefined: the file was not there). */
+  apply(before: FileView | undefined, after: FileView | undefined): void {
+    if ((before?.signature ?? '') !== (after?.signature ?? '')) this.changed = true;
+    for (const w of before?.words ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) - 1);
+    for (const w of after?.words ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
+    this.dropped += (after?.facts ?? 0) - (before?.facts ?? 0);
   }
 
   /** Whether the previous verdicts hold: no kept fact changed and the vocabulary is the same set of words. */

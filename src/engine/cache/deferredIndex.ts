@@ -1,7 +1,7 @@
 import type { Fact } from '../facts/fact.js';
-import { FactIndex, type FileIndexPart } from '../verify/factIndex.js';
+import { FactIndex, MIXED_REGIME, type FileIndexPart } from '../verify/factIndex.js';
 import type { FactFilter } from '../verify/factRelevance.js';
-import { DecisionCheck, type CardDecisions } from './cardDecisions.js';
+import { DecisionCheck, partSignature, type CardDecisions, type FileView } from './cardDecisions.js';
 import type { FactCache, FileExtraction } from './factCache.js';
 import type { WorkspaceFile } from '../workspace/workspaceFile.js';
 
@@ -18,8 +18,9 @@ interface Entry {
  * added before (and what deleted files added); only when something the claims can see changed
  * is the real index built, by `replayInto`, in walk order.
  *
- * Parts are computed under `filter` without its budget: the previous decisions are recorded only
- * by runs that stayed under the budget, where the budget leaves every decision to the filter.
+ * Parts are computed under `filter` without its budget (its `admit`), then compared with the
+ * previous ones under the budget regime the file was read in (FileIndexPart.regime): a file the
+ * budget cut short before is compared on what the budget would let in now.
  */
 export class DeferredIndex {
   private readonly entries: Entry[] = [];
@@ -48,7 +49,11 @@ export class DeferredIndex {
       const before = old ? partOf(old) : undefined;
       // A record without its index part, or one that cannot be read, hides what the file added.
       if (old && !before) return check.invalidate();
-      check.apply(before, this.wordsOf(before), after, this.wordsOf(after));
+      // The budget let in only some of the file's facts before: compare what it would let in now.
+      const regime = before ? before.regime : 0;
+      const admitted = after && regime !== undefined ? this.admittedUnder(regime, after) : undefined;
+      if (after && !admitted) return check.invalidate();
+      check.apply(before && this.view(before, before), after && admitted && this.view(admitted, after));
     };
     for (const e of this.entries) {
       if (check.stale) return check;
@@ -79,12 +84,29 @@ export class DeferredIndex {
     this.entries.length = 0;
   }
 
-  /** The card words a part says, as FactIndex.wordFiles counts them. */
-  private wordsOf(part: FileIndexPart | undefined): Iterable<string> {
-    if (!part) return [];
+  /** `part` as the budget in `regime` would have admitted it; undefined when that cannot be told. */
+  private admittedUnder(regime: number, part: FileIndexPart): FileIndexPart | undefined {
+    if (regime === 0) return part;
+    const admitsUnder = this.filter.admitsUnder;
+    if (regime === MIXED_REGIME || !admitsUnder || part.words?.length !== part.facts.length) return undefined;
+    const words = part.words;
+    const keep = part.facts.map((f, i) => admitsUnder(regime, f, words[i].keys));
+    return {
+      ...part,
+      facts: part.facts.filter((_, i) => keep[i]),
+      words: words.filter((_, i) => keep[i]),
+      dropped: part.dropped + keep.filter((k) => !k).length,
+    };
+  }
+
+  /**
+   * What the verdicts can see of a file: the signature of `admitted`, the card words `whole`
+   * says (the budget leaves those in the vocabulary), and how many facts it has.
+   */
+  private view(admitted: FileIndexPart, whole: FileIndexPart): FileView {
     const one = new FactIndex(this.filter);
-    one.replay(part);
-    return one.wordFiles.keys();
+    one.replay(whole);
+    return { signature: partSignature(admitted), words: [...one.wordFiles.keys()], facts: whole.facts.length + whole.dropped };
   }
 }
 

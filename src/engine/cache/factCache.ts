@@ -28,7 +28,7 @@ export interface FileExtraction {
    * In a card's snapshot (cardSnapshot.ts): what the file's dropped facts added to the card's
    * index, and the kept facts' keys and words (one triple per fact).
    */
-  index?: { vocabulary: string[]; configNames: string[]; dropped: number; words?: FactWords[] };
+  index?: { vocabulary: string[]; configNames: string[]; dropped: number; words?: FactWords[]; regime?: number };
 }
 
 export interface FactCacheOptions {
@@ -182,6 +182,34 @@ export class FactCache {
     return hit.extraction;
   }
 
+  /**
+   * For a card's snapshot, whose records carry an index part: as `byStat`, for a caller that
+   * needs the facts only later, if at all (`previous`). Carries the record over and returns its
+   * warnings and encoding, decoding it only when it has any; undefined as `byStat`, or when the
+   * record has no index part.
+   */
+  async noteByStat(file: WorkspaceFile, key: string): Promise<Pick<FileExtraction, 'warnings' | 'encoding'> | undefined> {
+    const entry = this.entries.get(file.relPath);
+    if (!entry || entry[5] !== key || entry[1] !== file.size || entry[2] !== file.mtimeMs) return undefined;
+    if (entry[2] >= entry[3] - RACY_WINDOW_MS) return undefined;
+    const bytes = await this.checkedBytes(entry);
+    if (!bytes) return undefined;
+    let noted: Pick<FileExtraction, 'warnings' | 'encoding'> = { warnings: [] };
+    if (!bytes.subarray(0, PLAIN_PREFIX.length).equals(PLAIN_PREFIX)) {
+      const extraction = decodeBody(bytes, file.relPath);
+      if (!extraction) {
+        this.stats.damaged++;
+        this.entries.delete(file.relPath);
+        return undefined;
+      }
+      if (!extraction.index) return undefined;
+      noted = { warnings: extraction.warnings, ...(extraction.encoding ? { encoding: extraction.encoding } : {}) };
+    }
+    this.stats.statHits++;
+    await this.append(entry, bytes);
+    return noted;
+  }
+
   /** The cached facts of `file` if its content hash is the cached one (the file was touched, not changed). */
   async byHash(file: WorkspaceFile, key: string, hash: string, readAtMs: number): Promise<FileExtraction | undefined> {
     const entry = this.entries.get(file.relPath);
@@ -212,10 +240,12 @@ export class FactCache {
     this.stats.misses++;
     if (this.closed || !extraction.facts.every((f) => jsonSafe(f.value))) return;
     const x = extraction.index;
+    // Warnings and encoding first, facts last: `noteByStat` reads a record without warnings from its first bytes.
     const body = JSON.stringify({
-      f: extraction.facts.map(encodeFact), w: extraction.warnings,
+      w: extraction.warnings,
       ...(extraction.encoding ? { e: extraction.encoding } : {}),
-      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped, (x.words ?? []).map((w) => [w.keys, w.tokens, w.lineWords])] } : {}),
+      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped, (x.words ?? []).map((w) => [w.keys, w.tokens, w.lineWords]), ...(x.regime !== undefined ? [x.regime] : [])] } : {}),
+      f: extraction.facts.map(encodeFact),
     });
     const bytes = Buffer.from(body, 'utf8');
     await this.append([file.relPath, file.size, file.mtimeMs, readAtMs, hash, key, 0, 0, checksum(bytes)], bytes);
@@ -266,7 +296,8 @@ export class FactCache {
     await unlink(this.tempPath).catch(() => undefined);
   }
 
-  private async load(entry: PackEntry, relPath: string): Promise<Hit | undefined> {
+  /** A record's bytes if they pass their checksum (a failed one counts as damaged). */
+  private async checkedBytes(entry: PackEntry): Promise<Buffer | undefined> {
     if (!this.old || this.closed) return undefined;
     let bytes: Buffer;
     try {
@@ -275,7 +306,16 @@ export class FactCache {
       this.stats.damaged++;
       return undefined;
     }
-    const extraction = checksum(bytes) === entry[8] ? decodeBody(bytes, relPath) : undefined;
+    if (checksum(bytes) === entry[8]) return bytes;
+    this.stats.damaged++;
+    this.entries.delete(entry[0]);
+    return undefined;
+  }
+
+  private async load(entry: PackEntry, relPath: string): Promise<Hit | undefined> {
+    const bytes = await this.checkedBytes(entry);
+    if (!bytes) return undefined;
+    const extraction = decodeBody(bytes, relPath);
     if (!extraction) {
       this.stats.damaged++;
       this.entries.delete(relPath);
@@ -316,6 +356,9 @@ export class FactCache {
   }
 }
 
+/** How a record without warnings or encoding that has an index part begins (see `store`). */
+const PLAIN_PREFIX = Buffer.from('{"w":[],"x":[', 'utf8');
+
 function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined {
   let body: unknown;
   try {
@@ -329,8 +372,9 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
   if (e !== undefined && typeof e !== 'string') return undefined;
   let index: FileExtraction['index'];
   if (x !== undefined) {
-    if (!Array.isArray(x) || x.length !== 4) return undefined;
-    const [vocabulary, configNames, dropped, words] = x as unknown[];
+    if (!Array.isArray(x) || x.length < 4 || x.length > 5) return undefined;
+    const [vocabulary, configNames, dropped, words, regime] = x as unknown[];
+    if (regime !== undefined && !(typeof regime === 'number' && Number.isInteger(regime))) return undefined;
     if (!isStrings(vocabulary) || !isStrings(configNames) || typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) return undefined;
     if (!Array.isArray(words) || (words.length !== 0 && words.length !== f.length)) return undefined;
     const triples: FactWords[] = [];
@@ -339,7 +383,7 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
       const [keys, tokens, lineWords] = w as string[][];
       triples.push({ keys, tokens, lineWords });
     }
-    index = { vocabulary, configNames, dropped, ...(triples.length > 0 ? { words: triples } : {}) };
+    index = { vocabulary, configNames, dropped, ...(triples.length > 0 ? { words: triples } : {}), ...(regime !== undefined ? { regime } : {}) };
   }
   const facts: Fact[] = [];
   for (const t of f) {

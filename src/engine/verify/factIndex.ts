@@ -72,7 +72,15 @@ export interface FileIndexPart {
   vocabulary: string[];
   configNames: string[];
   dropped: number;
+  /**
+   * The fact budget's regime while the file was added (FactFilter.regime): which of its facts the
+   * budget let in. MIXED_REGIME when the budget ran out during the file; absent when unknown.
+   */
+  regime?: number;
 }
+
+/** FileIndexPart.regime of a file during which the fact budget ran out. */
+export const MIXED_REGIME = -1;
 
 /**
  * A fact's keys and words as `addOne` derives them. Filtered to the card's words when the index
@@ -123,6 +131,7 @@ export class FactIndex {
   /** Adds the facts of one file and returns what they added, for a later `replay`. */
   addFile(facts: readonly Fact[]): FileIndexPart {
     const rec: Recording = { start: this.all.length, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
+    const regimeBefore = this.filter?.regime?.() ?? 0;
     this.recording = rec;
     this.beginFile();
     try {
@@ -131,6 +140,7 @@ export class FactIndex {
       this.recording = undefined;
       this.endFile();
     }
+    const regimeAfter = this.filter?.regime?.() ?? 0;
     const kept = this.all.slice(rec.start);
     return {
       facts: kept.map((e) => e.fact),
@@ -138,6 +148,7 @@ export class FactIndex {
       vocabulary: [...rec.vocabulary],
       configNames: [...rec.configNames],
       dropped: rec.dropped,
+      regime: regimeBefore === regimeAfter ? regimeBefore : MIXED_REGIME,
     };
   }
 
@@ -232,7 +243,7 @@ export class FactIndex {
       this.recording?.configNames.add(configName);
     }
     const fileWords = this.memoized('tok', fact.file, contentTokens);
-    if (this.filter && !this.filter.keep(fact, keys, tokens)) {
+    if (this.filter && (!this.filter.keep(fact, keys, tokens) || (this.filter.admit && !this.filter.admit(fact, keys)))) {
       this.addCardWords(lineWords, wanted);
       this.addCardWords(fileWords, wanted);
       this.dropped++;

@@ -27,7 +27,18 @@ import { compact, contentTokens, splitWords } from './tokens.js';
  * without the filter.
  */
 export interface FactFilter {
+  /** Whether a claim could use the fact: the same answer whatever else the index holds. */
   keep(fact: Fact, keys: readonly string[], tokens: readonly string[]): boolean;
+  /**
+   * The budget's say on a fact `keep` accepted, in the order facts reach the index (absent
+   * without a budget). Separate from `keep` so that what a file offers the index does not depend
+   * on the files read before it (a card's snapshot and decisions compare exactly that).
+   */
+  admit?(fact: Fact, keys: readonly string[]): boolean;
+  /** The budget's state: 0 admits every kept fact, 1 only strong ones, 2 only versions and licences. */
+  regime?(): number;
+  /** Whether the budget in `regime` admits a kept fact (the same rule as `admit`, without counting). */
+  admitsUnder?(regime: number, fact: Fact, keys: readonly string[]): boolean;
   /** Card words and terms: the only ones the index's vocabulary is ever asked about. */
   readonly vocabulary: ReadonlySet<string>;
   /**
@@ -104,9 +115,6 @@ export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, bu
     return hit;
   };
 
-  let kept = 0;
-  let softTold = false;
-  let hardTold = false;
   const weak = (fact: Fact, tokens: readonly string[]): boolean => {
     // Lookups by shared word (withToken, supportByValue, year filters) take numeric facts and
     // words of three or more characters only.
@@ -120,33 +128,48 @@ export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, bu
     .update(JSON.stringify([[...words].sort(), [...keys].sort(), parts, ranges.describe(), budget ? [budget.softLimit, budget.hardLimit] : 0]))
     .digest('hex');
 
+  let admitted = 0;
+  let softTold = false;
+  let hardTold = false;
+  const strength = (fact: Fact, factKeys: readonly string[]): number => {
+    if (fact.form === 'version' || fact.form === 'license') return 0;
+    if (ALWAYS_KEPT.has(fact.form)) return 1;
+    for (const k of factKeys) if (keys.has(k)) return 1;
+    return 2;
+  };
+  const regime = (): number => (!budget || admitted < budget.softLimit ? 0 : admitted < budget.hardLimit ? 1 : 2);
+  const admit = (fact: Fact, factKeys: readonly string[]): boolean => {
+    const s = strength(fact, factKeys);
+    if (s === 0 || !budget) return true;
+    const r = regime();
+    if (r === 2) {
+      if (!hardTold) {
+        hardTold = true;
+        budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims, the most CardCheck keeps in memory: facts of the files read after this point are left out (narrow the workspace with exclude globs)`);
+      }
+      return false;
+    }
+    if (r === 1 && s === 2) {
+      if (!softTold) {
+        softTold = true;
+        budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims: to bound memory, facts of the files read after this point are kept only when they name a setting the card states (narrow the workspace with exclude globs)`);
+      }
+      return false;
+    }
+    admitted++;
+    return true;
+  };
+
   return {
     vocabulary,
     fingerprint,
     keep(fact, factKeys, tokens) {
-      if (fact.form === 'version' || fact.form === 'license') return true;
-      if (budget && kept >= budget.hardLimit) {
-        if (!hardTold) {
-          hardTold = true;
-          budget.onLimit(`${kept.toLocaleString('en-US')} facts of this workspace bear on the card's claims, the most CardCheck keeps in memory: facts of the files read after this point are left out (narrow the workspace with exclude globs)`);
-        }
-        return false;
-      }
-      let strong = ALWAYS_KEPT.has(fact.form);
-      for (const k of factKeys) if (keys.has(k)) strong = true;
-      if (!strong && budget && kept >= budget.softLimit) {
-        if (!softTold) {
-          softTold = true;
-          budget.onLimit(`${kept.toLocaleString('en-US')} facts of this workspace bear on the card's claims: to bound memory, facts of the files read after this point are kept only when they name a setting the card states (narrow the workspace with exclude globs)`);
-        }
-        return false;
-      }
-      if (strong || weak(fact, tokens)) {
-        kept++;
-        return true;
-      }
-      return false;
+      if (ALWAYS_KEPT.has(fact.form)) return true;
+      for (const k of factKeys) if (keys.has(k)) return true;
+      return weak(fact, tokens);
     },
+    admitsUnder: (r, fact, factKeys) => strength(fact, factKeys) <= 2 - r,
+    ...(budget ? { admit, regime } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -71,8 +71,10 @@ const FILES: Record<string, string> = {
 
 describe('card decisions', () => {
   it('an unchanged workspace gets the previous verdicts back, as a fresh run decides them', async () => {
-    const { root, cacheDir } = workspace(FILES);
+    // A file with a problem of its own: its warning is repeated from the snapshot's record.
+    const { root, cacheDir } = workspace({ ...FILES, 'notebooks/broken.ipynb': '{"cells": [' });
     const cold = await verify(root, { cacheDir });
+    expect(cold.warnings.some((w) => w.path === 'notebooks/broken.ipynb')).toBe(true);
     expect(cold.stats.cache?.claimsReused).toBe(0);
     expect(readdirSync(cacheDir).some((n) => n.startsWith('decisions-'))).toBe(true);
     const warm = await verify(root, { cacheDir });
@@ -151,14 +153,37 @@ describe('card decisions', () => {
     expect(damaged.warnings).toEqual(edited.warnings);
   });
 
-  it('a run over the index budget records nothing to reuse', async () => {
-    const big: Record<string, string> = { 'card.md': CARD };
-    for (let i = 0; i < 12; i++) big[`m${i}.py`] = `learning_rate = ${i}e-4\nbatch_size = ${i + 1}\n`;
+  it('a damaged record in the snapshot is extracted again, and the verdicts still hold', async () => {
+    const { root, cacheDir } = workspace(FILES);
+    const cold = await verify(root, { cacheDir });
+    const name = readdirSync(cacheDir).find((n) => n.startsWith('card-') && n.endsWith('.pack')) ?? '';
+    const pack = readFileSync(path.join(cacheDir, name));
+    // Flip bytes inside the first record (records start the pack): its checksum no longer matches.
+    for (let i = 2; i < 12; i++) pack[i] ^= 0x20;
+    writeFileSync(path.join(cacheDir, name), pack);
+    const next = await verify(root, { cacheDir });
+    expect(next.stats.cache?.damaged).toBe(1);
+    expect(next.claims).toEqual(cold.claims);
+    expect((await verify(root, { cacheDir })).stats.cache).toMatchObject({ damaged: 0, claimsReused: cold.claims.length });
+  });
+
+  it('over the index budget, an unseen edit reuses the verdicts and repeats the budget warning; a seen one does not', async () => {
+    const big: Record<string, string> = { 'card.md': CARD, 'service/http.py': FILES['service/http.py'] };
+    for (let i = 0; i < 12; i++) big[`m${i}.py`] = `learning_rate = ${i}e-4\nbatch_size = ${i + 1}\nwarmup = 0.${i}\n`;
     const { root, cacheDir } = workspace(big);
-    await verify(root, { cacheDir, maxIndexedFacts: 5 });
-    expect(readdirSync(cacheDir).some((n) => n.startsWith('decisions-'))).toBe(false);
-    const again = await verify(root, { cacheDir, maxIndexedFacts: 5 });
-    expect(again.stats.cache?.claimsReused).toBe(0);
+    const options = { cacheDir, maxIndexedFacts: 5, concurrency: 1 };
+    const cold = await verify(root, options);
+    const budgetWarnings = (r: { warnings: EngineWarning[] }) => r.warnings.filter((w) => /bear on the card's claims/.test(w.message));
+    expect(budgetWarnings(cold).length).toBeGreaterThan(0);
+    // m9.py is read last, after the budget is spent: its facts are left out of the index.
+    write(root, 'm9.py', `${big['m9.py']}RETRIES = 5\n`);
+    const unseen = await verify(root, options);
+    expect(unseen.stats.cache?.claimsReused).toBe(cold.claims.length);
+    expect(unseen.claims).toEqual(cold.claims);
+    expect(budgetWarnings(unseen)).toEqual(budgetWarnings(cold));
+    write(root, 'm3.py', 'learning_rate = 9e-4\nbatch_size = 4\nwarmup = 0.3\n');
+    const seen = await verify(root, options);
+    expect(seen.stats.cache?.claimsReused).toBe(0);
   });
 
   it('after any sequence of edits, a re-run decides as a run without a cache', async () => {
@@ -182,7 +207,10 @@ describe('card decisions', () => {
         fc.array(row, { minLength: 1, maxLength: 4 }),
         fc.constantFrom('', 'The model reaches 91.2% accuracy on press releases.', 'Accuracy on held-out client tuning data is 0.9.'),
         fc.array(edit, { minLength: 1, maxLength: 3 }),
-        async (main, other, rows, sentence, steps) => {
+        // A small budget makes what the index keeps depend on the order files are read: one at a time, that order is the walk's.
+        fc.constantFrom(50_000, 4),
+        async (main, other, rows, sentence, steps, maxIndexedFacts) => {
+          const options = { concurrency: 1, maxIndexedFacts };
           const files: Record<string, string> = {
             'card.md': ['# Card', '', '| Hyperparameter | Value |', '|---|---|', ...rows, '', sentence, ''].join('\n'),
             'train.py': `${main.join('\n')}\n`,
@@ -190,7 +218,7 @@ describe('card decisions', () => {
             'results/metrics.json': '{"eval_accuracy": 0.912}',
           };
           const { root, cacheDir } = workspace(files);
-          await verify(root, { cacheDir });
+          await verify(root, { ...options, cacheDir });
           const current = { ...files };
           for (const step of steps) {
             if (step.kind === 'delete') {
@@ -201,10 +229,11 @@ describe('card decisions', () => {
               current[step.file] = step.kind === 'append' ? `${current[step.file] ?? ''}${step.line}\n` : `${step.lines.join('\n')}\n`;
               write(root, step.file, current[step.file]);
             }
-            const cached = await verify(root, { cacheDir });
-            const fresh = await verify(root, {});
+            const cached = await verify(root, { ...options, cacheDir });
+            const fresh = await verify(root, options);
             expect(cached.claims).toEqual(fresh.claims);
             expect(cached.stats.facts).toBe(fresh.stats.facts);
+            expect(cached.stats.factsIndexed).toBe(fresh.stats.factsIndexed);
           }
         },
       ),
