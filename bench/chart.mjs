@@ -4,14 +4,15 @@
 const W = 760;
 const H = 340;
 const PAD = { left: 60, right: 20, top: 40, bottom: 50 };
-const COLORS = { cold: '#1f77b4', warm: '#2ca02c', astGrep: '#ff7f0e', rg: '#9467bd', rss: '#d62728' };
+const COLORS = { cold: '#1f77b4', warm: '#2ca02c', warmSeen: '#17becf', astGrep: '#ff7f0e', rg: '#9467bd', rss: '#d62728' };
 
 export function renderChart(report) {
   const rows = report.results.filter((r) => r.corpus.startsWith('gen-')).sort((a, b) => a.files - b.files);
   const panelW = (W - PAD.left - PAD.right - 60) / 2;
   const time = panel(rows, 'Time (s)', PAD.left, panelW, [
     ['CardCheck cold', COLORS.cold, (r) => r.cold.wallMs / 1000],
-    ['re-run after 1 edit', COLORS.warm, (r) => r.warm.wallMs / 1000],
+    ['re-run, unseen edit', COLORS.warm, (r) => r.warm.wallMs / 1000],
+    ['re-run, stated setting edited', COLORS.warmSeen, (r) => r.warmSeen.wallMs / 1000],
     ['ast-grep scan', COLORS.astGrep, (r) => r.astGrep.ms / 1000],
     ['ripgrep', COLORS.rg, (r) => r.ripgrep.ms / 1000],
   ]);

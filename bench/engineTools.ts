@@ -1,7 +1,7 @@
 /**
  * What the bench needs from the engine itself, bundled by bench/run.mjs: the files a run reads
- * (so the peers scan exactly those), the Python rules as ast-grep CLI rule files, and the key
- * names a card's claims look for (ripgrep's pattern).
+ * (so the peers scan exactly those), the Python rules as ast-grep CLI rule files, the key names
+ * a card's claims look for (ripgrep's pattern), and words as the engine compares them.
  */
 import path from 'node:path';
 import { loadCard } from '../src/engine/card/loadCard.js';
@@ -9,6 +9,7 @@ import { extractClaimUnits } from '../src/engine/card/extractClaims.js';
 import { PYTHON_RULES } from '../src/engine/facts/pythonRules.js';
 import { KEY_VOCABULARY } from '../src/engine/verify/keyVocabulary.js';
 import { walkWorkspace } from '../src/engine/workspace/walkWorkspace.js';
+import { contentTokens, splitWords } from '../src/engine/verify/tokens.js';
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -23,6 +24,17 @@ export async function filesOfRun(root: string, card: string): Promise<{ read: st
     if (f.kind === 'python') python.push(f.absPath);
   }
   return { read, python };
+}
+
+/** The words the engine matches in `text` (as the card's fact filter compares them). */
+export function wordsOf(text: string): string[] {
+  return [...new Set([...contentTokens(text), ...splitWords(text)])];
+}
+
+/** The card's words, for picking an edit the card cannot see. */
+export async function cardWords(card: string): Promise<string[]> {
+  const doc = await loadCard(card);
+  return wordsOf(doc.lines.join('\n'));
 }
 
 /** PYTHON_RULES as one multi-document ast-grep rule file (JSON is YAML). */

@@ -96,14 +96,24 @@ async function main() {
     const cold = await host(tools.host, { worker, card, root: corpus.root, cacheDir, heapMb: Number(args['heap-mb']) });
     log(`CardCheck cold: ${fmtRun(cold)}`);
 
-    const edited = await editOneFile(files.python);
-    let warm;
-    try {
-      warm = await host(tools.host, { worker, card, root: corpus.root, cacheDir, heapMb: Number(args['heap-mb']) });
-    } finally {
-      await edited.restore();
-    }
-    log(`CardCheck after editing ${path.relative(corpus.root, edited.file)}: ${fmtRun(warm)}`);
+    // Two re-runs after one edit each: one the card cannot see (no word of it or of its file is
+    // the card's), one of a setting the card states (its claims must be decided again).
+    const cardWords = new Set(await tools.engine.cardWords(card));
+    const unseenBy = (text) => !tools.engine.wordsOf(text).some((w) => cardWords.has(w));
+    if (!unseenBy(UNSEEN_LINE)) throw new Error(`the card uses a word of "${UNSEEN_LINE}": pick another line for the unseen edit`);
+    const rerun = async (edit) => {
+      try {
+        return await host(tools.host, { worker, card, root: corpus.root, cacheDir, heapMb: Number(args['heap-mb']) });
+      } finally {
+        await edit.restore();
+      }
+    };
+    const unseen = await appendLine(files.python.filter((f) => unseenBy(path.relative(corpus.root, f))), UNSEEN_LINE);
+    const warm = await rerun(unseen);
+    log(`CardCheck after an edit the card cannot see (${path.relative(corpus.root, unseen.file)}): ${fmtRun(warm)}`);
+    const seen = await appendLine(files.python, SEEN_LINE);
+    const warmSeen = await rerun(seen);
+    log(`CardCheck after an edit of a setting the card states (${path.relative(corpus.root, seen.file)}): ${fmtRun(warmSeen)}`);
 
     const result = {
       corpus: corpus.name,
@@ -115,11 +125,13 @@ async function main() {
       ripgrep: { ms: rg.ms, filesWithMatches: rg.lines },
       astGrep: { ms: sg.ms, matches: sg.lines },
       cold,
-      warm: { ...warm, editedFile: path.relative(corpus.root, edited.file) },
+      warm: { ...warm, editedFile: path.relative(corpus.root, unseen.file), line: UNSEEN_LINE },
+      warmSeen: { ...warmSeen, editedFile: path.relative(corpus.root, seen.file), line: SEEN_LINE },
       ratios: {
         coldVsAstGrep: round2(cold.wallMs / Math.max(1, sg.ms)),
         coldVsRipgrep: round2(cold.wallMs / Math.max(1, rg.ms)),
         warmVsCold: round2(warm.wallMs / Math.max(1, cold.wallMs)),
+        warmSeenVsCold: round2(warmSeen.wallMs / Math.max(1, cold.wallMs)),
       },
     };
     result.targets = targetsOf(result);
@@ -144,11 +156,15 @@ function targetsOf(r) {
   if (r.files >= TARGETS.largeFiles * 0.9) t.push({ name: `worker peak RSS ≤ ${TARGETS.largeRssMb} MB (50k files)`, value: r.cold.workerPeakRssMb, pass: r.cold.workerPeakRssMb <= TARGETS.largeRssMb });
   t.push({ name: `time ≤ ${TARGETS.timeRatio}× ast-grep scan`, value: r.ratios.coldVsAstGrep, pass: r.ratios.coldVsAstGrep <= TARGETS.timeRatio });
   t.push({ name: `host growth ≤ ${TARGETS.hostGrowthMb} MB (${r.claims}-claim run)`, value: r.cold.hostRssGrowthMb, pass: r.cold.hostRssGrowthMb <= TARGETS.hostGrowthMb });
-  const largest = Math.max(r.cold.largestMessageBytes, r.warm.largestMessageBytes);
-  t.push({ name: 'no message over 16 KB', value: largest, pass: largest <= TARGETS.messageBytes && r.cold.messagesOver16k === 0 && r.warm.messagesOver16k === 0 });
-  const rerunOk = r.ratios.warmVsCold <= TARGETS.rerunFraction && (r.files < 9000 || r.files > 11000 || r.warm.wallMs <= TARGETS.rerunMsAt10k);
-  t.push({ name: `re-run after one edit ≤ ${TARGETS.rerunFraction * 100}% of cold${r.files >= 9000 && r.files <= 11000 ? ' and ≤ 1 s' : ''}`, value: r.ratios.warmVsCold, pass: rerunOk });
-  for (const x of [r.cold, r.warm]) if (x.outcome !== 'done') t.push({ name: 'run completed', value: x.outcome, pass: false });
+  const runs = [r.cold, r.warm, r.warmSeen];
+  const largest = Math.max(...runs.map((x) => x.largestMessageBytes));
+  t.push({ name: 'no message over 16 KB', value: largest, pass: largest <= TARGETS.messageBytes && runs.every((x) => x.messagesOver16k === 0) });
+  const at10k = r.files >= 9000 && r.files <= 11000;
+  const rerunOk = (x, ratio) => ratio <= TARGETS.rerunFraction && (!at10k || x.wallMs <= TARGETS.rerunMsAt10k);
+  const bound = `≤ ${TARGETS.rerunFraction * 100}% of cold${at10k ? ' and ≤ 1 s' : ''}`;
+  t.push({ name: `re-run after an edit the card cannot see ${bound}`, value: r.ratios.warmVsCold, pass: rerunOk(r.warm, r.ratios.warmVsCold) });
+  t.push({ name: `re-run after an edit of a setting the card states ${bound}`, value: r.ratios.warmSeenVsCold, pass: rerunOk(r.warmSeen, r.ratios.warmSeenVsCold) });
+  for (const x of runs) if (x.outcome !== 'done') t.push({ name: 'run completed', value: x.outcome, pass: false });
   return t;
 }
 
@@ -220,11 +236,17 @@ async function timed(cmd, baseArgs, files) {
   return { ms: Math.round(ms), lines };
 }
 
-/** Changes one number in the middle Python file (as a user's edit would), and can put it back. */
-async function editOneFile(pythonFiles) {
+/** A new setting no card word names (socket, backlog), for the re-run the card cannot see. */
+const UNSEEN_LINE = 'socket_backlog = 12345';
+/** A setting every generated card states, with a value none of them does. */
+const SEEN_LINE = 'learning_rate = 0.0123';
+
+/** Appends `line` to the middle file of `pythonFiles` (as a user's edit would), and can put it back. */
+async function appendLine(pythonFiles, line) {
+  if (pythonFiles.length === 0) throw new Error(`no Python file to append "${line}" to`);
   const file = pythonFiles[Math.floor(pythonFiles.length / 2)];
   const original = await readFile(file);
-  await writeFile(file, Buffer.concat([original, Buffer.from('\nbench_edit_marker = 12345\n')]));
+  await writeFile(file, Buffer.concat([original, Buffer.from(`\n${line}\n`)]));
   return { file, restore: () => writeFile(file, original) };
 }
 
