@@ -1,4 +1,3 @@
-import mammoth from 'mammoth';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { CardBlock, CardBlockKind, CardDocument } from './cardDocument.js';
 import { CardLoadError } from './cardLoadError.js';
@@ -37,6 +36,8 @@ export async function parseDocxCard(path: string, buffer: Buffer): Promise<CardD
   let html: string;
   const warnings: string[] = [];
   try {
+    // Loaded on the first DOCX card: most runs read Markdown, and mammoth's set-up costs ~35 ms.
+    const { default: mammoth } = await import('mammoth');
     const result = await mammoth.convertToHtml(
       { buffer },
       {
