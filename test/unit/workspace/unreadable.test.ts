@@ -9,15 +9,28 @@ import { makeTree, removeTree, walkAll } from './workspaceFixture.js';
  * they do in CI containers). Paths listed here fail with EACCES from the mocked fs, exactly as the
  * kernel would fail them for an ordinary user; the tests also chmod, so as non-root both agree.
  */
-const denied = vi.hoisted(() => new Set<string>());
-
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:fs/promises')>();
+const { denied, check } = vi.hoisted(() => {
+  const denied = new Set<string>();
   const check = (p: unknown, syscall: string): void => {
     if (denied.has(String(p))) {
       throw Object.assign(new Error(`EACCES: permission denied, ${syscall} '${String(p)}'`), { code: 'EACCES', syscall });
     }
   };
+  return { denied, check };
+});
+
+// The walker lists folders synchronously; reads are asynchronous.
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const readdirSync = ((p: Parameters<typeof actual.readdirSync>[0], o?: unknown) => {
+    check(p, 'scandir');
+    return actual.readdirSync(p, o as Parameters<typeof actual.readdirSync>[1]);
+  }) as typeof actual.readdirSync;
+  return { ...actual, readdirSync, default: { ...actual, readdirSync } };
+});
+
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
   const readdir = (async (p: Parameters<typeof actual.readdir>[0], o?: unknown) => {
     check(p, 'scandir');
     return actual.readdir(p, o as Parameters<typeof actual.readdir>[1]);
