@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { isPackEntry, PackEntrySchema } from '../../../src/engine/cache/factPack.js';
 import { FactCache, openFactCache, closeFactCache, RACY_WINDOW_MS } from '../../../src/engine/cache/factCache.js';
 import { decodeFact, encodeFact } from '../../../src/engine/cache/factCodec.js';
 import { fileFacts } from '../../../src/engine/cache/fileFacts.js';
@@ -85,6 +87,22 @@ describe('fact codec', () => {
     expect(decodeFact([...good.slice(0, 3), 1.5, ...good.slice(4)], 'a.py')).toBeUndefined();
     expect(decodeFact(good.slice(0, 11), 'a.py')).toBeUndefined();
     expect(decodeFact({ rawKey: 'lr' }, 'a.py')).toBeUndefined();
+  });
+});
+
+describe('pack index entries', () => {
+  it('are checked by hand exactly as PackEntrySchema checks them', () => {
+    const good: unknown = ['src/a.py', 120, 1_700_000_000_000.5, 1_700_000_000_100, 'ab12', 'python|', 0, 64, 4_294_967_295];
+    expect(isPackEntry(good)).toBe(true);
+    const value = fc.oneof(fc.string(), fc.integer({ min: -5, max: 5 }), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 7, maxLength: 10 }), fc.integer({ min: 0, max: 8 }), value, (entry, i, v) => {
+        for (const candidate of [entry, Object.assign([...(good as unknown[])], { [i]: v })]) {
+          expect(isPackEntry(candidate)).toBe(PackEntrySchema.safeParse(candidate).success);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
