@@ -12,7 +12,7 @@ import { DeferredIndex } from './cache/deferredIndex.js';
 import { engineFingerprint } from './cache/engineFingerprint.js';
 import { fileFacts } from './cache/fileFacts.js';
 import { FactIndex } from './verify/factIndex.js';
-import { cardFactFilter, type FactFilter } from './verify/factRelevance.js';
+import { cardFactFilter, factFilterOf, type FactFilter } from './verify/factRelevance.js';
 import { NativeMemoryGuard } from './memory/nativeMemory.js';
 import { verifyUnit } from './verify/verifyUnit.js';
 import type { CardContext } from './verify/decideAtom.js';
@@ -66,43 +66,50 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.start?.(card);
   for (const w of doc.warnings ?? []) sink.warning({ path: card.path, message: w });
 
-  let units = extractClaimUnits(doc);
-  if (units.length > opts.maxClaims) {
-    sink.warning({ path: card.path, message: `the card has ${units.length} claims; only the first ${opts.maxClaims} are checked (maxClaims)` });
-    units = units.slice(0, opts.maxClaims);
-  }
-  const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: units.length, filesScanned: 0 };
+  // Warnings about the card as a whole (claims left out, the fact budget): a run that hands back
+  // the previous verdicts repeats them from the record.
+  const cardWarnings: string[] = [];
+  const cardWarning = (message: string): void => {
+    cardWarnings.push(message);
+    sink.warning({ path: card.path, message });
+  };
+  const cacheWarning = (message: string): void => sink.warning({ path: opts.cacheDir ?? '', message });
+  const cacheDir = opts.cacheDir;
+  const engine = cacheDir ? await engineFingerprint() : '';
+  const filtered = opts.factFilter && !opts.llm?.enabled;
+  const { cacheDir: _dir, concurrency: _c, extractThreads: _t, ...decidingOptions } = opts;
+  const decisionKey = cacheDir && filtered ? decisionsKey({ engine, options: decidingOptions, cardPath: cardAbs, format: doc.format, lines: doc.lines }) : undefined;
+  // The previous decisions of this card, if it is unchanged: they also say what it asks about, so
+  // its claims are read again only if they must be decided again.
+  const previous = cacheDir && decisionKey ? await loadCardDecisions(cacheDir, cardAbs, decisionKey) : undefined;
+  let claimUnits: ClaimUnit[] | undefined;
+  const units = (): ClaimUnit[] => {
+    if (claimUnits) return claimUnits;
+    claimUnits = extractClaimUnits(doc);
+    if (claimUnits.length > opts.maxClaims) {
+      cardWarning(`the card has ${claimUnits.length} claims; only the first ${opts.maxClaims} are checked (maxClaims)`);
+      claimUnits = claimUnits.slice(0, opts.maxClaims);
+    }
+    return claimUnits;
+  };
+  const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: previous ? previous.units.length : units().length, filesScanned: 0 };
   sink.progress({ ...progress });
 
-  // The budget's warnings are the card's: a run that hands back previous verdicts repeats them.
-  const limitWarnings: string[] = [];
-  const budget = {
-    softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts,
-    onLimit: (message: string) => {
-      limitWarnings.push(message);
-      sink.warning({ path: card.path, message });
-    },
-  };
-  const filter = opts.factFilter && !opts.llm?.enabled ? cardFactFilter(units, doc.lines.join('\n'), budget) : undefined;
+  const budget = { softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts, onLimit: cardWarning };
+  const filter = filtered ? (previous ? factFilterOf(previous.filter, budget) : cardFactFilter(units(), doc.lines.join('\n'), budget)) : undefined;
   const index = new FactIndex(filter);
   let filesSkipped = 0;
   const inFlight = new Set<Promise<void>>();
-  const cacheWarning = (message: string): void => sink.warning({ path: opts.cacheDir ?? '', message });
-  const engine = opts.cacheDir ? await engineFingerprint() : '';
-  const cacheDir = opts.cacheDir;
   const snapshot = cacheDir && filter ? await openCardSnapshot({ dir: cacheDir, root, engine, cardPath: cardAbs, filter }, cacheWarning) : undefined;
   // Opened on the first file the snapshot cannot serve: a re-run of an unchanged card reads
   // nothing of the fact cache, not even its index (tens of thousands of entries).
   let opened: Promise<FactCache | undefined> | undefined;
   const factCache = (): Promise<FactCache | undefined> => (opened ??= cacheDir ? openFactCache({ dir: cacheDir, root, engine }, cacheWarning) : Promise.resolve(undefined));
   if (!snapshot) await factCache();
-  const { cacheDir: _dir, concurrency: _c, extractThreads: _t, ...decidingOptions } = opts;
-  const decisions = cacheDir && filter && snapshot
-    ? { key: decisionsKey({ engine, options: decidingOptions, cardPath: cardAbs, format: doc.format, lines: doc.lines, filter: filter.fingerprint }) }
-    : undefined;
-  const previous = decisions && snapshot?.generation ? await loadCardDecisions(cacheDir ?? '', cardAbs, decisions.key, snapshot.generation) : undefined;
+  // The previous verdicts can only stand on the snapshot they were decided on.
+  const reusable = previous && snapshot?.generation === previous.snapshot ? previous : undefined;
   // With previous decisions, the index is built only if the walk finds a change they could see.
-  const deferred = previous && filter ? new DeferredIndex(withoutBudget(filter)) : undefined;
+  const deferred = reusable && filter ? new DeferredIndex(withoutBudget(filter)) : undefined;
   // Snapshot records are trusted for files last modified before this (see RACY_WINDOW_MS).
   const walkStartedAt = Date.now();
   let walked = false;
@@ -161,8 +168,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       else await new Promise<void>((r) => setImmediate(r));
     }
     await Promise.all(inFlight);
-    if (deferred && previous && snapshot) {
-      const check = await deferred.check(previous, snapshot);
+    if (deferred && reusable && snapshot) {
+      const check = await deferred.check(reusable, snapshot);
       if (check.reusable) reused = check;
       else await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
     }
@@ -186,22 +193,22 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     return { ...main, statHits: main.statHits + snapshotHits, damaged: main.damaged + (snapshot?.stats.damaged ?? 0), snapshotHits };
   };
   // Records what was decided on the snapshot just written, for the next run to hand back.
-  const remember = async (record: Omit<CardDecisions, 'version' | 'key' | 'snapshot'>): Promise<void> => {
-    if (!decisions || !cacheDir) return;
+  const remember = async (record: Omit<CardDecisions, 'version' | 'key' | 'snapshot' | 'filter' | 'warnings'>): Promise<void> => {
+    if (!decisionKey || !cacheDir || !filter?.spec) return;
     try {
-      if (snapshot?.committedGeneration) await saveCardDecisions(cacheDir, cardAbs, { key: decisions.key, snapshot: snapshot.committedGeneration, ...record });
+      if (snapshot?.committedGeneration) await saveCardDecisions(cacheDir, cardAbs, { key: decisionKey, snapshot: snapshot.committedGeneration, filter: filter.spec, warnings: cardWarnings, ...record });
       else await forgetCardDecisions(cacheDir, cardAbs);
     } catch (e) {
       cacheWarning(`previous verdicts not saved: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
 
-  if (reused && previous) {
-    for (const message of previous.warnings) sink.warning({ path: card.path, message });
-    const summary = await replayDecisions(previous.units, sink, progress, signal);
-    await remember({ factsIndexed: previous.factsIndexed, dropped: reused.dropped, words: reused.words(), warnings: previous.warnings, units: previous.units });
-    const claims = previous.units.reduce((n, u) => n + u.length, 0);
-    const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: previous.factsIndexed + reused.dropped, factsIndexed: previous.factsIndexed, claims, durationMs: Date.now() - started };
+  if (reused && reusable) {
+    for (const message of reusable.warnings) cardWarning(message);
+    const summary = await replayDecisions(reusable.units, sink, progress, signal);
+    await remember({ factsIndexed: reusable.factsIndexed, dropped: reused.dropped, words: reused.words(), units: reusable.units });
+    const claims = reusable.units.reduce((n, u) => n + u.length, 0);
+    const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: reusable.factsIndexed + reused.dropped, factsIndexed: reusable.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
     if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims };
     return { card, summary, stats };
@@ -221,10 +228,10 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.progress({ ...progress });
   const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
   let claims = 0;
-  const recorded: ClaimResult[][] | undefined = decisions && !llm ? [] : undefined;
+  const recorded: ClaimResult[][] | undefined = decisionKey && !llm ? [] : undefined;
   const decide = (unit: ClaimUnit): ClaimResult[] => verifyUnit(unit, index, context);
   // The LLM pass refines unverified claims a few units ahead but hands them back in card order.
-  const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units, decide) : eachUnit(units, decide);
+  const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units(), decide) : eachUnit(units(), decide);
   for await (const results of decided) {
     signal?.throwIfAborted();
     recorded?.push(recordedUnit(results));
@@ -243,7 +250,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
   if (cacheNow) stats.cache = { ...cacheNow, claimsReused: 0 };
-  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], warnings: limitWarnings, units: recorded });
+  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], units: recorded });
   return { card, summary, stats };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ClaimResultSchema, type ClaimResult } from '../model.js';
 import type { FileIndexPart } from '../verify/factIndex.js';
+import { FactFilterSpecSchema } from '../verify/factRelevance.js';
 import { encodeFact } from './factCodec.js';
 import { sha1Hex } from './factPack.js';
 
@@ -18,13 +19,15 @@ const CardDecisionsSchema = z.object({
   version: z.literal(1),
   /** Engine, options, card path and text (see `decisionsKey`): anything else decides afresh. */
   key: z.string(),
+  /** What the card's filter keeps (derived from the card alone): the claims need not be read to build it. */
+  filter: FactFilterSpecSchema,
   /** The snapshot's generation after the run that decided these. */
   snapshot: z.string(),
   factsIndexed: z.number().int().min(0),
   dropped: z.number().int().min(0),
   /** [card word, files that say it]. */
   words: z.array(z.tuple([z.string(), z.number().int().min(1)])),
-  /** The card's own warnings from building the index (the fact budget's), repeated on reuse. */
+  /** Warnings about the card as a whole (claims left out, the fact budget), repeated on reuse. */
   warnings: z.array(z.string()),
   /** Each claim unit's results, in card order. */
   units: z.array(z.array(ClaimResultSchema)),
@@ -32,8 +35,8 @@ const CardDecisionsSchema = z.object({
 export type CardDecisions = z.infer<typeof CardDecisionsSchema>;
 
 /** What the verdicts depend on besides the index: a different one decides afresh. */
-export function decisionsKey(parts: { engine: string; options: unknown; cardPath: string; format: string; lines: readonly string[]; filter: string }): string {
-  return sha1Hex(JSON.stringify([parts.engine, parts.options, path.resolve(parts.cardPath), parts.format, parts.lines, parts.filter]));
+export function decisionsKey(parts: { engine: string; options: unknown; cardPath: string; format: string; lines: readonly string[] }): string {
+  return sha1Hex(JSON.stringify([parts.engine, parts.options, path.resolve(parts.cardPath), parts.format, parts.lines]));
 }
 
 export function decisionsFile(dir: string, cardPath: string): string {
@@ -41,10 +44,11 @@ export function decisionsFile(dir: string, cardPath: string): string {
 }
 
 /**
- * The card's previous decisions if they were made with `key` on the snapshot of `generation`;
- * undefined otherwise. A damaged or foreign file reads as none: the claims are decided again.
+ * The card's previous decisions if they were made with `key` (the caller checks they were made on
+ * the snapshot it has); undefined otherwise. A damaged or foreign file reads as none: the claims
+ * are decided again.
  */
-export async function loadCardDecisions(dir: string, cardPath: string, key: string, generation: string): Promise<CardDecisions | undefined> {
+export async function loadCardDecisions(dir: string, cardPath: string, key: string): Promise<CardDecisions | undefined> {
   let text: string;
   try {
     text = await readFile(decisionsFile(dir, cardPath), 'utf8');
@@ -58,7 +62,7 @@ export async function loadCardDecisions(dir: string, cardPath: string, key: stri
     return undefined;
   }
   const parsed = CardDecisionsSchema.safeParse(json);
-  if (!parsed.success || parsed.data.key !== key || parsed.data.snapshot !== generation) return undefined;
+  if (!parsed.success || parsed.data.key !== key) return undefined;
   return parsed.data;
 }
 

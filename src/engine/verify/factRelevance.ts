@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Claim } from '../card/claim.js';
 import type { ClaimUnit } from '../card/extractClaims.js';
 import type { Fact, FactValue } from '../facts/fact.js';
@@ -46,6 +47,8 @@ export interface FactFilter {
    * ranges and budget): a card edit that changes none of them keeps the card's snapshot valid.
    */
   readonly fingerprint: string;
+  /** What the filter was built from (absent on hand-made filters in tests). */
+  readonly spec?: FactFilterSpec;
 }
 
 const ALWAYS_KEPT = new Set<Fact['form']>(['version', 'license', 'result', 'output']);
@@ -60,11 +63,32 @@ export interface FactBudget {
 }
 
 /**
+ * What a card's filter keeps, as plain data: derived from the card alone, so a re-run of an
+ * unchanged card can rebuild its filter from a record (cardDecisions.ts) without reading the
+ * claims again.
+ */
+export const FactFilterSpecSchema = z.object({
+  /** Card words (content tokens and split words of every claim text, context and heading). */
+  words: z.array(z.string()),
+  /** Keys the claims ask for, with derived, narrower and array keys. */
+  keys: z.array(z.string()),
+  /** Name parts matched by substring, longest first. */
+  parts: z.array(z.string()),
+  /** Numbers a range or list on the card could agree with. */
+  ranges: z.object({ anyPositive: z.boolean(), anyNegative: z.boolean(), spans: z.array(z.tuple([z.number(), z.number()])) }),
+});
+export type FactFilterSpec = z.infer<typeof FactFilterSpecSchema>;
+
+/**
  * `budget` bounds memory on workspaces where even the relevant facts are too many (a generated
  * 50,000-file repository of training scripts): facts of files walked later are then left out,
  * and the user is told. Without it the filter is exact (no verdict changes).
  */
 export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, budget?: FactBudget): FactFilter {
+  return factFilterOf(cardFilterSpec(units, cardText), budget);
+}
+
+export function cardFilterSpec(units: readonly ClaimUnit[], cardText: string): FactFilterSpec {
   const claims = units.flatMap((u) => u.atoms.flatMap(withParts));
   const texts = [cardText, ...units.map((u) => u.text), ...claims.flatMap((c) => [c.text, c.context, c.keyText, ...c.headings, c.rowQualifier ?? ''])];
 
@@ -96,12 +120,19 @@ export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, bu
   }
   for (const c of claims) for (const s of claimStrings(c)) if (compact(s).length > 0) nameParts.add(compact(s));
   const parts = [...nameParts].filter((p) => p.length > 0).sort((a, b) => b.length - a.length);
+  const ranges = agreementSpans(claims.flatMap((c) => (c.value.type === 'range' || c.value.type === 'list' ? cardNumbers(c.value) : [])));
+  return { words: [...words].sort(), keys: [...keys].sort(), parts, ranges };
+}
+
+/** The filter `spec` describes, with `budget` (see cardFactFilter). */
+export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFilter {
+  const words = new Set(spec.words);
+  const keys = new Set(spec.keys);
+  const parts = spec.parts;
   const namePattern = parts.length > 0 ? new RegExp(parts.map(escapeRegExp).join('|')) : /(?!)/;
-
   const vocabulary = new Set(words);
-  for (const p of nameParts) vocabulary.add(p);
-
-  const ranges = agreementRanges(claims.flatMap((c) => (c.value.type === 'range' || c.value.type === 'list' ? cardNumbers(c.value) : [])));
+  for (const p of parts) vocabulary.add(p);
+  const ranges = rangesOf(spec.ranges);
   // Identity matching (decideNames) is by token equality on strings and callees: memoized, as
   // the same strings recur across facts.
   const stringTokens = new Map<string, boolean>();
@@ -125,7 +156,7 @@ export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, bu
   };
 
   const fingerprint = createHash('sha1')
-    .update(JSON.stringify([[...words].sort(), [...keys].sort(), parts, ranges.describe(), budget ? [budget.softLimit, budget.hardLimit] : 0]))
+    .update(JSON.stringify([spec.words, spec.keys, parts, JSON.stringify([spec.ranges.anyPositive, spec.ranges.anyNegative, spec.ranges.spans]), budget ? [budget.softLimit, budget.hardLimit] : 0]))
     .digest('hex');
 
   let admitted = 0;
@@ -163,6 +194,7 @@ export function cardFactFilter(units: readonly ClaimUnit[], cardText: string, bu
   return {
     vocabulary,
     fingerprint,
+    spec,
     keep(fact, factKeys, tokens) {
       if (ALWAYS_KEPT.has(fact.form)) return true;
       for (const k of factKeys) if (keys.has(k)) return true;
@@ -221,8 +253,6 @@ function cardNumbers(value: unknown, depth = 0): CardNumber[] {
 
 interface Ranges {
   contains(x: number): boolean;
-  /** The intervals, as a stable text. */
-  describe(): string;
 }
 
 /**
@@ -231,7 +261,7 @@ interface Ranges {
  * as a percent, each widened by half the displayed resolution and the approximation tolerance.
  * A number with a unit may meet code in any unit of its dimension: any number of its sign.
  */
-function agreementRanges(numbers: readonly CardNumber[]): Ranges {
+function agreementSpans(numbers: readonly CardNumber[]): FactFilterSpec['ranges'] {
   const spans: [number, number][] = [];
   let anyPositive = false;
   let anyNegative = false;
@@ -256,8 +286,11 @@ function agreementRanges(numbers: readonly CardNumber[]): Ranges {
     if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
     else merged.push([s[0], s[1]]);
   }
+  return { anyPositive, anyNegative, spans: merged };
+}
+
+function rangesOf({ anyPositive, anyNegative, spans: merged }: FactFilterSpec['ranges']): Ranges {
   return {
-    describe: () => JSON.stringify([anyPositive, anyNegative, merged]),
     contains(x) {
       if (!Number.isFinite(x)) return false;
       if ((anyPositive && x > 0) || (anyNegative && x < 0)) return true;

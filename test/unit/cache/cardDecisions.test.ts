@@ -184,6 +184,23 @@ describe('card decisions', () => {
     write(root, 'm3.py', 'learning_rate = 9e-4\nbatch_size = 4\nwarmup = 0.3\n');
     const seen = await verify(root, options);
     expect(seen.stats.cache?.claimsReused).toBe(0);
+    // Decided again, the budget warns once, as the first run did; the next record holds it once.
+    expect(budgetWarnings(seen)).toEqual(budgetWarnings(cold));
+    expect(budgetWarnings(await verify(root, options))).toEqual(budgetWarnings(cold));
+  });
+
+  it('a card over maxClaims says so on every run, reused or not', async () => {
+    const { root, cacheDir } = workspace(FILES);
+    const options = { cacheDir, maxClaims: 2 };
+    const said = (r: { warnings: EngineWarning[] }) => r.warnings.filter((w) => /maxClaims/.test(w.message)).length;
+    const cold = await verify(root, options);
+    const warm = await verify(root, options);
+    expect(warm.stats.cache?.claimsReused).toBe(cold.claims.length);
+    expect([said(cold), said(warm)]).toEqual([1, 1]);
+    write(root, 'configs/base.yaml', 'batch_size: 64\nlr: 0.0003\n');
+    const decided = await verify(root, options);
+    expect(decided.stats.cache?.claimsReused).toBe(0);
+    expect(said(decided)).toBe(1);
   });
 
   it('after any sequence of edits, a re-run decides as a run without a cache', async () => {

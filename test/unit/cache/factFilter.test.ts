@@ -7,6 +7,9 @@ import { runPipeline } from '../../../src/engine/pipeline.js';
 import type { ClaimResult, EngineWarning, Stats } from '../../../src/engine/model.js';
 import type { EngineOptionsInput } from '../../../src/engine/options.js';
 import { tempWorkspace } from '../../support/tempWorkspace.js';
+import { loadCard } from '../../../src/engine/card/loadCard.js';
+import { extractClaimUnits } from '../../../src/engine/card/extractClaims.js';
+import { cardFactFilter, cardFilterSpec, factFilterOf, FactFilterSpecSchema } from '../../../src/engine/verify/factRelevance.js';
 
 /**
  * The index keeps only the facts a card can use (src/engine/verify/factRelevance.ts). That must
@@ -138,6 +141,23 @@ describe('fact filter', () => {
       ),
       { numRuns: 25 },
     );
+  });
+
+  it('is rebuilt from its recorded spec as the same filter', async () => {
+    const ws = tempWorkspace({ 'card.md': CARD });
+    cleanups.push(ws.dispose);
+    const doc = await loadCard(path.join(ws.root, 'card.md'));
+    const units = extractClaimUnits(doc);
+    const text = doc.lines.join('\n');
+    const budget = { softLimit: 10, hardLimit: 20, onLimit: () => undefined };
+    const direct = cardFactFilter(units, text, budget);
+    const spec = FactFilterSpecSchema.parse(JSON.parse(JSON.stringify(cardFilterSpec(units, text))));
+    const rebuilt = factFilterOf(spec, budget);
+    expect(rebuilt.fingerprint).toBe(direct.fingerprint);
+    expect([...rebuilt.vocabulary]).toEqual([...direct.vocabulary]);
+    expect(spec.ranges.spans.length).toBeGreaterThan(0);
+    const probe = (value: number) => ({ rawKey: 'x', path: 'x', value, file: 'a.py', line: 1, column: 1, endLine: 1, endColumn: 2, source: 'ast' as const, form: 'assignment' as const, snippet: `x = ${value}` });
+    for (const v of [0.1, 0.3, 0.5, 0.7, 7, 1e6]) expect(rebuilt.keep(probe(v), [], [])).toBe(direct.keep(probe(v), [], []));
   });
 
   it('bounds memory on huge workspaces, says so, and still finishes', async () => {
