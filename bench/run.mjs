@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { buildVendorBundles, vendorBundlesPlugin } from '../scripts/vendorBundles.mjs';
 import { generatedCard, generatedWorkspace, pythonStdlib } from './corpora.mjs';
 import { renderChart } from './chart.mjs';
 import { renderMarkdown } from './table.mjs';
@@ -179,7 +180,8 @@ async function bundleTools() {
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'engineTools.ts')], outfile: path.join(dir, 'engineTools.js') });
   const workerEntry = path.join(REPO, 'src', 'worker', 'main.ts');
   if (!existsSync(workerEntry)) throw new Error(`no ${workerEntry}: the worker entry is missing`);
-  await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true });
+  await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true, plugins: [vendorBundlesPlugin] });
+  await buildVendorBundles(build, dir, common);
   // The worker's extraction pool loads its threads from next to worker.js.
   await build({ ...common, entryPoints: [path.join(REPO, 'src', 'engine', 'facts', 'extractionThread.ts')], outfile: path.join(dir, 'extractionThread.js'), sourcemap: true });
   const require = createRequire(import.meta.url);

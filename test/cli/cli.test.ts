@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Document, Packer, Paragraph } from 'docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../src/engine/model.js';
 import { EngineEventSchema } from '../../src/protocol/events.js';
@@ -120,6 +121,18 @@ describe('input errors', () => {
     const r = await run(['verify', 'docs'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^cardcheck: docs: .*directory/m);
+  });
+
+  it('verifies a DOCX card (mammoth loads from its vendor bundle next to the CLI)', async () => {
+    const dir = workspace({ 'train.py': TRAIN_PY });
+    const doc = new Document({ sections: [{ children: CARD.split('\n').filter((l) => l.trim() !== '').map((l) => new Paragraph(l.replace(/^#+ /, ''))) }] });
+    writeFileSync(join(dir, 'card.docx'), await Packer.toBuffer(doc));
+    const r = await run(['verify', 'card.docx', '--format', 'json', '--fail-on', 'never'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(r.stdout));
+    expect(report.card.format).toBe('docx');
+    expect(report.claims.find((c) => /10 epochs/.test(c.text))?.verdict).toBe('contradicted');
   });
 
   it('names a corrupt DOCX', async () => {

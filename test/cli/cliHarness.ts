@@ -2,30 +2,27 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 export const REPO = resolve(__dirname, '..', '..');
 
 /**
  * Bundles src/cli/main.ts the way esbuild.config.mjs makes dist/cli.js (CJS, node20, everything
- * bundled but native addons), but on its own: other entries being mid-edit must not break these
+ * bundled but native addons, vendor bundles beside it), but on its own: other entries being mid-edit must not break these
  * tests, and test files building at once must not write the same file. The bundle sits under the
  * repo so `require` finds the native packages in node_modules.
  */
 export async function buildCli(): Promise<{ cli: string; dispose: () => void }> {
   const dir = join(REPO, 'node_modules', '.cache', 'cardcheck-cli-test', `${process.pid}-${Date.now()}`);
   const cli = join(dir, 'cli.js');
-  await build({
-    entryPoints: [join(REPO, 'src/cli/main.ts')],
-    outfile: cli,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // As in esbuild.config.mjs: native addons find their binaries relative to their own folder.
-    external: ['vscode', '@ast-grep/*'],
-    logLevel: 'silent',
-  });
+  // As in esbuild.config.mjs: native addons find their binaries relative to their own folder, and
+  // the LLM pass's and DOCX cards' libraries load from vendor bundles next to the CLI.
+  const { buildVendorBundles, vendorBundlesPlugin } = await import('../../scripts/vendorBundles.mjs');
+  const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@ast-grep/*'], logLevel: 'silent' };
+  await Promise.all([
+    build({ ...common, entryPoints: [join(REPO, 'src/cli/main.ts')], outfile: cli, plugins: [vendorBundlesPlugin] }),
+    buildVendorBundles(build, dir, common),
+  ]);
   return { cli, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
