@@ -114,6 +114,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const walkStartedAt = Date.now();
   let walked = false;
   let reused: DecisionCheck | undefined;
+  let partial: ReadonlySet<string> | undefined;
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
   const extract = async (file: WorkspaceFile, key: string): Promise<void> => {
@@ -169,9 +170,15 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     }
     await Promise.all(inFlight);
     if (deferred && reusable && snapshot) {
-      const check = await deferred.check(reusable, snapshot);
-      if (check.reusable) reused = check;
-      else await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
+      const check = await deferred.check(reusable, snapshot, reusable.factsIndexed >= opts.maxIndexedFacts);
+      const changed = check.changedLookups();
+      if (changed?.size === 0) {
+        reused = check;
+      } else {
+        await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
+        // Units none of whose lookups answers differently keep their results (see cardDecisions.ts).
+        partial = changed;
+      }
     }
     walked = !signal?.aborted;
   } finally {
@@ -206,7 +213,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (reused && reusable) {
     for (const message of reusable.warnings) cardWarning(message);
     const summary = await replayDecisions(reusable.units, sink, progress, signal);
-    await remember({ factsIndexed: reusable.factsIndexed, dropped: reused.dropped, words: reused.words(), units: reusable.units });
+    await remember({ factsIndexed: reusable.factsIndexed, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
     const claims = reusable.units.reduce((n, u) => n + u.length, 0);
     const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: reusable.factsIndexed + reused.dropped, factsIndexed: reusable.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
@@ -228,13 +235,29 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   sink.progress({ ...progress });
   const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
   let claims = 0;
-  const recorded: ClaimResult[][] | undefined = decisionKey && !llm ? [] : undefined;
-  const decide = (unit: ClaimUnit): ClaimResult[] => verifyUnit(unit, index, context);
+  const recorded: Pick<CardDecisions, 'units' | 'looked'> | undefined = decisionKey && !llm ? { units: [], looked: [] } : undefined;
+  // The previous run's units, when this one may keep some of them (same card, so the same units).
+  const kept = partial && reusable && reusable.units.length === units().length ? { changed: partial, previous: reusable } : undefined;
+  let claimsReused = 0;
+  const decide = (unit: ClaimUnit, i?: number): ClaimResult[] => {
+    const looked = kept && i !== undefined ? kept.previous.looked[i] : undefined;
+    if (kept && i !== undefined && looked && !looked.some((l) => kept.changed.has(l))) {
+      const results = kept.previous.units[i];
+      claimsReused += results.length;
+      recorded?.units.push(recordedUnit(results));
+      recorded?.looked.push(looked);
+      return results;
+    }
+    if (!recorded) return verifyUnit(unit, index, context);
+    const tracked = index.track(() => verifyUnit(unit, index, context));
+    recorded.units.push(recordedUnit(tracked.value));
+    recorded.looked.push(tracked.looked);
+    return tracked.value;
+  };
   // The LLM pass refines unverified claims a few units ahead but hands them back in card order.
   const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units(), decide) : eachUnit(units(), decide);
   for await (const results of decided) {
     signal?.throwIfAborted();
-    recorded?.push(recordedUnit(results));
     for (const result of results) {
       claims++;
       if (result.verdict === 'not-checkable') summary.notCheckable++;
@@ -249,8 +272,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length + index.dropped, factsIndexed: index.all.length, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
-  if (cacheNow) stats.cache = { ...cacheNow, claimsReused: 0 };
-  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], units: recorded });
+  if (cacheNow) stats.cache = { ...cacheNow, claimsReused };
+  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], ...recorded });
   return { card, summary, stats };
 }
 
@@ -280,8 +303,8 @@ async function replayDecisions(units: readonly ClaimResult[][], sink: PipelineSi
   return summary;
 }
 
-function* eachUnit(units: readonly ClaimUnit[], decide: (unit: ClaimUnit) => ClaimResult[]): Generator<ClaimResult[]> {
-  for (const unit of units) yield decide(unit);
+function* eachUnit(units: readonly ClaimUnit[], decide: (unit: ClaimUnit, i: number) => ClaimResult[]): Generator<ClaimResult[]> {
+  for (let i = 0; i < units.length; i++) yield decide(units[i], i);
 }
 
 /** Config names the card uses as words: "the base configuration" names configs/base.yaml. */

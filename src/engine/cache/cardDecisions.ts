@@ -3,17 +3,18 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ClaimResultSchema, type ClaimResult } from '../model.js';
-import type { FileIndexPart } from '../verify/factIndex.js';
+import { lookupsOf, LOOKED_AT_WORD, type FactWords, type FileIndexPart } from '../verify/factIndex.js';
+import type { Fact } from '../facts/fact.js';
 import { FactFilterSpecSchema } from '../verify/factRelevance.js';
 import { encodeFact } from './factCodec.js';
 import { sha1Hex } from './factPack.js';
 
 /**
  * A card's verdicts as its last complete run decided them, with what they were decided on: the
- * card snapshot's generation (cardSnapshot.ts) and, per card word, how many files said it. A
- * re-run whose edits changed no fact the card's index keeps, and no word of its vocabulary, gets
- * the same verdicts from the same claims (deciding is a pure function of the card and its
- * index), so it hands these back instead of rebuilding the index and deciding every claim again.
+ * card snapshot's generation (cardSnapshot.ts), per card word how many files said it, and per
+ * claim unit the lookups deciding it made in the index. Deciding is a pure function of the card
+ * and its index, so a re-run hands back the results of every unit none of whose lookups answers
+ * differently after the edits; when that is all of them, the index is not even built.
  */
 const CardDecisionsSchema = z.object({
   version: z.literal(1),
@@ -31,6 +32,8 @@ const CardDecisionsSchema = z.object({
   warnings: z.array(z.string()),
   /** Each claim unit's results, in card order. */
   units: z.array(z.array(ClaimResultSchema)),
+  /** Per unit, what deciding it looked up in the index (FactIndex.track): it is decided again only when one of these changed. */
+  looked: z.array(z.array(z.string())),
 });
 export type CardDecisions = z.infer<typeof CardDecisionsSchema>;
 
@@ -85,22 +88,10 @@ export async function forgetCardDecisions(dir: string, cardPath: string): Promis
   await unlink(decisionsFile(dir, cardPath)).catch(() => undefined);
 }
 
-/**
- * What a file's part adds to the index that a verdict can see, besides vocabulary words (counted
- * separately, as many files say the same word): its kept facts with their keys and words, and the
- * config names it brings. Equal signatures, equal index.
- */
-export function partSignature(part: FileIndexPart | undefined): string {
-  if (!part) return '';
-  if (part.facts.length === 0 && part.configNames.length === 0) return '';
-  const words = part.words?.length === part.facts.length ? part.words.map((w) => [w.keys, w.tokens, w.lineWords]) : undefined;
-  return JSON.stringify([part.facts.map(encodeFact), words ?? 'unknown', [...part.configNames].sort()]);
-}
-
 /** What a file gave an index, as far as the verdicts can tell (see `DecisionCheck.apply`). */
 export interface FileView {
-  /** `partSignature` of the facts the index took from it. */
-  signature: string;
+  /** The facts the index took from it (as the budget admitted them), with their words. */
+  part: FileIndexPart;
   /** The card words it says (see FactIndex.wordFiles). */
   words: Iterable<string>;
   /** All its facts, kept or dropped: a change in number is one in the dropped count. */
@@ -108,46 +99,79 @@ export interface FileView {
 }
 
 /**
- * Applies a run's changed, added and deleted files to the previous decisions' counts and tells
- * whether the index the claims would see is still the one they were decided on.
+ * Applies a run's changed, added and deleted files to the previous decisions and tells which of
+ * the index's lookups (FactIndex.track) now answer differently: the kept facts that changed, and
+ * the vocabulary words that appeared or went.
  */
 export class DecisionCheck {
   private readonly counts: Map<string, number>;
-  private changed = false;
+  private invalid = false;
+  private readonly lookups = new Set<string>();
+  /** Facts the index admits now less than before: under the budget, another count shifts what later files may add. */
+  private admittedDelta = 0;
   dropped: number;
 
-  constructor(private readonly previous: CardDecisions) {
+  /** `budgetUsed`: whether the previous index ran into the fact budget. */
+  constructor(private readonly previous: CardDecisions, private readonly budgetUsed: boolean) {
     this.counts = new Map(previous.words);
     this.dropped = previous.dropped;
   }
 
-  /** Whether it is already known that the claims must be decided again. */
+  /** Whether it is already known that every claim must be decided again. */
   get stale(): boolean {
-    return this.changed;
+    return this.invalid;
   }
 
-  /** Mark the index changed for a reason the counts cannot see (a record that cannot be read). */
+  /** Every claim must be decided again, for a reason the lookups cannot express (a record that cannot be read). */
   invalidate(): void {
-    this.changed = true;
+    this.invalid = true;
   }
 
   /** One file as the previous run's index saw it and as this run's would (undefined: the file was not there). */
   apply(before: FileView | undefined, after: FileView | undefined): void {
-    if ((before?.signature ?? '') !== (after?.signature ?? '')) this.changed = true;
+    const configNames = (v: FileView | undefined) => [...(v?.part.configNames ?? [])].sort().join('\u0000');
+    if (configNames(before) !== configNames(after)) this.invalid = true;
+    const changed = new Map<string, { fact: Fact; words: FactWords; count: number }>();
+    const tally = (v: FileView | undefined, sign: 1 | -1): void => {
+      const part = v?.part;
+      if (!part || part.facts.length === 0) return;
+      if (part.words?.length !== part.facts.length) {
+        this.invalid = true;
+        return;
+      }
+      const words = part.words;
+      part.facts.forEach((fact, i) => {
+        const key = JSON.stringify([encodeFact(fact), words[i].keys, words[i].tokens, words[i].lineWords]);
+        const e = changed.get(key) ?? { fact, words: words[i], count: 0 };
+        e.count += sign;
+        changed.set(key, e);
+      });
+    };
+    tally(before, -1);
+    tally(after, 1);
+    for (const { fact, words, count } of changed.values()) if (count !== 0) for (const l of lookupsOf(fact, words)) this.lookups.add(l);
+    this.admittedDelta += (after?.part.facts.length ?? 0) - (before?.part.facts.length ?? 0);
     for (const w of before?.words ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) - 1);
     for (const w of after?.words ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
     this.dropped += (after?.facts ?? 0) - (before?.facts ?? 0);
   }
 
-  /** Whether the previous verdicts hold: no kept fact changed and the vocabulary is the same set of words. */
-  get reusable(): boolean {
-    if (this.changed || this.dropped < 0) return false;
+  /** Lookups that answer differently now, or undefined when every claim must be decided again. */
+  changedLookups(): ReadonlySet<string> | undefined {
+    if (this.invalid || this.dropped < 0) return undefined;
+    if (this.budgetUsed && this.admittedDelta !== 0) return undefined;
+    const out = new Set(this.lookups);
     const before = new Set(this.previous.words.map(([w]) => w));
     for (const [w, n] of this.counts) {
-      if (n < 0) return false;
-      if ((n > 0) !== before.has(w)) return false;
+      if (n < 0) return undefined;
+      if ((n > 0) !== before.has(w)) out.add(`${LOOKED_AT_WORD}${w}`);
     }
-    return true;
+    return out;
+  }
+
+  /** Whether the previous verdicts all hold: no lookup answers differently. */
+  get reusable(): boolean {
+    return this.changedLookups()?.size === 0;
   }
 
   /** The counts after the changes, for the next run's record. */

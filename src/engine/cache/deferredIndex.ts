@@ -1,7 +1,7 @@
 import type { Fact } from '../facts/fact.js';
 import { FactIndex, MIXED_REGIME, type FileIndexPart } from '../verify/factIndex.js';
 import type { FactFilter } from '../verify/factRelevance.js';
-import { DecisionCheck, partSignature, type CardDecisions, type FileView } from './cardDecisions.js';
+import { DecisionCheck, type CardDecisions, type FileView } from './cardDecisions.js';
 import type { FactCache, FileExtraction } from './factCache.js';
 import type { WorkspaceFile } from '../workspace/workspaceFile.js';
 
@@ -42,8 +42,8 @@ export class DeferredIndex {
   }
 
   /** Whether the previous decisions still hold, with the counts a new record needs. */
-  async check(previous: CardDecisions, snapshot: FactCache): Promise<DecisionCheck> {
-    const check = new DecisionCheck(previous);
+  async check(previous: CardDecisions, snapshot: FactCache, budgetUsed: boolean): Promise<DecisionCheck> {
+    const check = new DecisionCheck(previous, budgetUsed);
     const compare = async (relPath: string, after: FileIndexPart | undefined): Promise<void> => {
       const old = await snapshot.previous(relPath);
       const before = old ? partOf(old) : undefined;
@@ -100,13 +100,13 @@ export class DeferredIndex {
   }
 
   /**
-   * What the verdicts can see of a file: the signature of `admitted`, the card words `whole`
-   * says (the budget leaves those in the vocabulary), and how many facts it has.
+   * What the verdicts can see of a file: the facts `admitted`, the card words `whole` says (the
+   * budget leaves those in the vocabulary), and how many facts it has.
    */
   private view(admitted: FileIndexPart, whole: FileIndexPart): FileView {
     const one = new FactIndex(this.filter);
     one.replay(whole);
-    return { signature: partSignature(admitted), words: [...one.wordFiles.keys()], facts: whole.facts.length + whole.dropped };
+    return { part: admitted, words: [...one.wordFiles.keys()], facts: whole.facts.length + whole.dropped };
   }
 }
 

@@ -140,7 +140,11 @@ const identityIndexes = new WeakMap<FactIndex, Map<string, IndexedFact[]>>();
 /** Deciding facts by the words of their identity, built once per index on the first mention. */
 function identityIndex(index: FactIndex): Map<string, IndexedFact[]> {
   let m = identityIndexes.get(index);
-  if (m) return m;
+  if (m) {
+    // Built from every fact: each claim that uses it depends on all of them.
+    index.lookedAtAll();
+    return m;
+  }
   m = new Map();
   for (const f of index.all) {
     if (!f.deciding) continue;

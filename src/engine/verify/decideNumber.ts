@@ -100,7 +100,7 @@ export function unknownQualifiers(claim: Claim, index: FactIndex, key: string | 
   if (!key || !isMetricKey(key)) return [];
   const keyWords = wordsOfKey(key);
   const words = contentTokens(claim.context).filter((w) => !METRIC_GENERIC.has(w) && !keyWords.has(w) && !/^\d+(\.\d+)?$/.test(w) && w.length > 1);
-  const unknown = [...new Set(words.filter((w) => !index.vocabulary.has(w)))];
+  const unknown = [...new Set(words.filter((w) => !index.hasWord(w)))];
   // A named data set the workspace never names ("CIFAR-10-C") is a qualifier on its own.
   const unknownNames = namedTerms(claim.context).filter((t) => !index.hasName(compact(t)));
   // One unfamiliar word ("coefficient") is wording; two, or an unknown name, is another evaluation.

@@ -103,9 +103,22 @@ interface Recording {
 export class FactIndex {
   private readonly byKey = new Map<string, IndexedFact[]>();
   private readonly byToken = new Map<string, IndexedFact[]>();
-  readonly all: IndexedFact[] = [];
+  private readonly entries: IndexedFact[] = [];
   /** Compacted names the code constructs, imports or writes as strings, for names and families. */
-  readonly names: { name: string; fact: IndexedFact }[] = [];
+  private readonly nameList: { name: string; fact: IndexedFact }[] = [];
+  /** Set while `track` runs: the lookups the code deciding a claim made (see `lookupsOf`). */
+  private looked: Set<string> | undefined;
+
+  /** Every kept fact. Deciding code that reads it depends on all of them (LOOKED_AT_ALL). */
+  get all(): IndexedFact[] {
+    this.looked?.add(LOOKED_AT_ALL);
+    return this.entries;
+  }
+
+  get names(): readonly { name: string; fact: IndexedFact }[] {
+    this.looked?.add(LOOKED_AT_NAMES);
+    return this.nameList;
+  }
   /** Every word the workspace uses, to tell whether a card's qualifier exists there at all. */
   readonly vocabulary = new Set<string>();
   readonly configNames = new Set<string>();
@@ -130,7 +143,7 @@ export class FactIndex {
 
   /** Adds the facts of one file and returns what they added, for a later `replay`. */
   addFile(facts: readonly Fact[]): FileIndexPart {
-    const rec: Recording = { start: this.all.length, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
+    const rec: Recording = { start: this.entries.length, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
     const regimeBefore = this.filter?.regime?.() ?? 0;
     this.recording = rec;
     this.beginFile();
@@ -141,7 +154,7 @@ export class FactIndex {
       this.endFile();
     }
     const regimeAfter = this.filter?.regime?.() ?? 0;
-    const kept = this.all.slice(rec.start);
+    const kept = this.entries.slice(rec.start);
     return {
       facts: kept.map((e) => e.fact),
       words: kept.map((e) => ({ keys: e.keys, tokens: e.tokens, lineWords: e.snippetTokens })),
@@ -252,12 +265,12 @@ export class FactIndex {
     }
     const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);
     const entry: IndexedFact = { fact: this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
-    this.all.push(entry);
+    this.entries.push(entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
     for (const t of snippetTokens) this.sayWord(t);
     for (const t of fileWords) if (!wanted || wanted.has(t)) this.sayWord(t);
-    for (const n of namesOf(fact)) this.names.push({ name: n, fact: entry });
+    for (const n of namesOf(fact)) this.nameList.push({ name: n, fact: entry });
   }
 
   /** Owned copies of the current file's strings: facts of one line share its snippet and names. */
@@ -306,25 +319,53 @@ export class FactIndex {
    * evidence compares numbers instead of collating paths on every tie.
    */
   finish(): this {
-    const files = [...new Set(this.all.map((e) => e.fact.file))].sort(FILE_ORDER.compare);
+    const files = [...new Set(this.entries.map((e) => e.fact.file))].sort(FILE_ORDER.compare);
     const order = new Map(files.map((file, i) => [file, i]));
-    for (const e of this.all) e.fileOrder = order.get(e.fact.file);
+    for (const e of this.entries) e.fileOrder = order.get(e.fact.file);
     return this;
   }
 
   /** Whether the workspace writes a name (compacted) somewhere, also inside a longer one. */
   hasName(name: string): boolean {
     if (name.length < 3) return true;
-    if (this.vocabulary.has(name)) return true;
+    if (this.hasWord(name)) return true;
     return this.names.some((n) => n.name.includes(name));
   }
 
+  /** Whether the workspace says `word` (a card word: see FactFilter.vocabulary). */
+  hasWord(word: string): boolean {
+    this.looked?.add(`${LOOKED_AT_WORD}${word}`);
+    return this.vocabulary.has(word);
+  }
+
   withKey(key: string): IndexedFact[] {
+    this.looked?.add(`${LOOKED_AT_KEY}${key}`);
     return this.byKey.get(key) ?? [];
   }
 
   withToken(token: string): IndexedFact[] {
+    this.looked?.add(`${LOOKED_AT_TOKEN}${token}`);
     return this.byToken.get(token) ?? [];
+  }
+
+  /** For data derived from `all` and cached per index: using it is looking at every fact. */
+  lookedAtAll(): void {
+    this.looked?.add(LOOKED_AT_ALL);
+  }
+
+  /**
+   * Runs `decide` and returns what it looked up in this index: a claim decided with these lookups
+   * decides the same while no fact answering them changes (see `lookupsOf`).
+   */
+  track<T>(decide: () => T): { value: T; looked: string[] } {
+    const outer = this.looked;
+    const looked = new Set<string>();
+    this.looked = looked;
+    try {
+      return { value: decide(), looked: [...looked] };
+    } finally {
+      this.looked = outer;
+    }
   }
 }
 
@@ -350,6 +391,24 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
+}
+
+/** What `track` records: a look at every fact, at the names, at a key, a token or a vocabulary word. */
+export const LOOKED_AT_ALL = '*';
+export const LOOKED_AT_NAMES = 'names';
+const LOOKED_AT_KEY = 'k:';
+const LOOKED_AT_TOKEN = 't:';
+export const LOOKED_AT_WORD = 'w:';
+
+/**
+ * The lookups whose answer a kept fact is part of (with its keys and tokens as the index stores
+ * them): adding or removing it can change what a claim that made one of them decides.
+ */
+export function lookupsOf(fact: Fact, words: FactWords): string[] {
+  const out = [LOOKED_AT_ALL, ...words.keys.map((k) => `${LOOKED_AT_KEY}${k}`)];
+  if (hasNumber(fact.value)) for (const t of words.tokens) out.push(`${LOOKED_AT_TOKEN}${t}`);
+  if (namesOf(fact).length > 0) out.push(LOOKED_AT_NAMES);
+  return out;
 }
 
 export function hasNumber(v: FactValue): boolean {
