@@ -22,7 +22,8 @@ Options:
       --card-text          with --format text: first print the card as CardCheck reads it,
                            numbered (for .docx, the extracted text report ranges refer to)
       --cache-dir DIR      keep the facts of each file in DIR: a re-run reads only what
-                           changed, and reports which claims changed since the card's last run
+                           changed, decides again only the claims an edit can affect, and
+                           reports which claims changed since the card's last run
       --baseline FILE      a JSON (or ndjson) report of an earlier run: mark the claims whose
                            verdict changed since then, and why
   -q, --quiet              no progress bar and no warnings on standard error
