@@ -212,9 +212,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
 
   if (reused && reusable) {
     for (const message of reusable.warnings) cardWarning(message);
-    const summary = await replayDecisions(reusable.units, sink, progress, signal);
+    const { summary, claims } = await emitUnits(reusable.units, sink, progress, signal);
     await remember({ factsIndexed: reusable.factsIndexed, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
-    const claims = reusable.units.reduce((n, u) => n + u.length, 0);
     const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: reusable.factsIndexed + reused.dropped, factsIndexed: reusable.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
     if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims };
@@ -231,10 +230,6 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       index, context, warn: (message) => sink.warning({ path: card.path, message }), signal,
     })
     : undefined;
-  progress.phase = 'verify';
-  sink.progress({ ...progress });
-  const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
-  let claims = 0;
   const recorded: Pick<CardDecisions, 'units' | 'looked'> | undefined = decisionKey && !llm ? { units: [], looked: [] } : undefined;
   // The previous run's units, when this one may keep some of them (same card, so the same units).
   const kept = partial && reusable && reusable.units.length === units().length ? { changed: partial, previous: reusable } : undefined;
@@ -256,19 +251,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   };
   // The LLM pass refines unverified claims a few units ahead but hands them back in card order.
   const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units(), decide) : eachUnit(units(), decide);
-  for await (const results of decided) {
-    signal?.throwIfAborted();
-    for (const result of results) {
-      claims++;
-      if (result.verdict === 'not-checkable') summary.notCheckable++;
-      else summary[result.verdict]++;
-      await sink.claim(result);
-    }
-    progress.claimsDone++;
-    sink.progress({ ...progress });
-  }
-  progress.phase = 'done';
-  sink.progress({ ...progress });
+  const { summary, claims } = await emitUnits(decided, sink, progress, signal);
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length + index.dropped, factsIndexed: index.all.length, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
@@ -283,14 +266,21 @@ function withoutBudget(filter: FactFilter): FactFilter {
   return { keep, vocabulary, fingerprint, ...(admitsUnder ? { admitsUnder } : {}) };
 }
 
-/** Hands back the previous run's results, unit by unit, as deciding them would. */
-async function replayDecisions(units: readonly ClaimResult[][], sink: PipelineSink, progress: Progress, signal: AbortSignal | undefined): Promise<Summary> {
+/** Emits each unit's results as it comes (decided now or handed back), with progress per unit. */
+async function emitUnits(
+  decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]>,
+  sink: PipelineSink,
+  progress: Progress,
+  signal: AbortSignal | undefined,
+): Promise<{ summary: Summary; claims: number }> {
   progress.phase = 'verify';
   sink.progress({ ...progress });
   const summary: Summary = { supported: 0, contradicted: 0, unverified: 0, notCheckable: 0 };
-  for (const results of units) {
+  let claims = 0;
+  for await (const results of decided) {
     signal?.throwIfAborted();
     for (const result of results) {
+      claims++;
       if (result.verdict === 'not-checkable') summary.notCheckable++;
       else summary[result.verdict]++;
       await sink.claim(result);
@@ -300,7 +290,7 @@ async function replayDecisions(units: readonly ClaimResult[][], sink: PipelineSi
   }
   progress.phase = 'done';
   sink.progress({ ...progress });
-  return summary;
+  return { summary, claims };
 }
 
 function* eachUnit(units: readonly ClaimUnit[], decide: (unit: ClaimUnit, i: number) => ClaimResult[]): Generator<ClaimResult[]> {
