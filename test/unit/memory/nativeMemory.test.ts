@@ -4,13 +4,16 @@ import { NativeMemoryGuard } from '../../../src/engine/memory/nativeMemory.js';
 const MB = 1024 * 1024;
 
 /** A guard over scripted readings: memory outside the heap is `outside()` MB, time moves 100 ms per check. */
-function scripted(outside: () => number) {
+function scripted(outside: () => number, gcMs = 0) {
   let now = 0;
   let collections = 0;
   const guard = new NativeMemoryGuard(64 * MB, 1000, {
     memory: () => ({ rss: (100 + outside()) * MB, heapTotal: 100 * MB }),
     now: () => now,
-    gc: () => { collections++; },
+    gc: () => {
+      collections++;
+      now += gcMs;
+    },
   });
   return { check: () => { now += 100; guard.check(); }, collections: () => collections };
 }
@@ -25,6 +28,15 @@ describe('native memory guard', () => {
     outside = 40 + 80;
     for (let i = 0; i < 50; i++) g.check();
     expect(g.collections()).toBe(5);
+  });
+
+  it('spaces long collections so that they take at most a twentieth of the time', () => {
+    let outside = 40;
+    const g = scripted(() => outside, 200);
+    outside = 150;
+    // 200 ms per collection: one every 4 s at most, over 10 s of checks (plus the collections' own time).
+    for (let i = 0; i < 100; i++) g.check();
+    expect(g.collections()).toBe(3);
   });
 
   it('stops collecting when memory outside the heap falls back under the slack', () => {
