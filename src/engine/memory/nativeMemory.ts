@@ -56,7 +56,9 @@ export class NativeMemoryGuard {
 
 /**
  * The most of a run's time the guard's collections may take (a collection of a 150 MB heap takes
- * ~0.1 s). On 50,000 files: 5% peaked at 399 MB in 290 s, 10% at 321 MB in 291 s.
+ * ~0.1 s). On 50,000 files (bench): one run at 5% peaked at 399 MB in 290 s, two at 10% at 321 MB
+ * in 291 s and 399 MB in 333 s (a slower stretch of the machine): the peak varies more between
+ * runs than between these settings.
  */
 const GC_SHARE = 0.1;
 
