@@ -151,9 +151,10 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
           }
         } else {
           const hit = await snapshot?.byStat(file, key);
-          if (hit?.index) {
+          const part = hit?.index && { facts: hit.facts, ...hit.index };
+          if (hit && part && index.canReplay(part)) {
             fileWarnings(file, hit.warnings, hit.encoding);
-            index.replay({ facts: hit.facts, ...hit.index });
+            index.replay(part);
           } else {
             await extract(file, key);
           }

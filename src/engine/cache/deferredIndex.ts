@@ -68,7 +68,8 @@ export class DeferredIndex {
 
   /**
    * Builds the real index from the noted files, in walk order. `reread` is called for an
-   * unchanged file whose snapshot record cannot be read again (its facts are then extracted).
+   * unchanged file whose snapshot record cannot be read again, or stands in for it no longer
+   * (FactIndex.canReplay): its facts are then extracted.
    */
   async replayInto(index: FactIndex, snapshot: FactCache, reread: (file: WorkspaceFile) => Promise<void>): Promise<void> {
     for (const e of this.entries) {
@@ -78,7 +79,7 @@ export class DeferredIndex {
       }
       const old = await snapshot.previous(e.file.relPath);
       const part = old && partOf(old);
-      if (part) index.replay(part);
+      if (part && index.canReplay(part)) index.replay(part);
       else await reread(e.file);
     }
     this.entries.length = 0;

@@ -77,6 +77,13 @@ export interface FileIndexPart {
    * budget let in. MIXED_REGIME when the budget ran out during the file; absent when unknown.
    */
   regime?: number;
+  /**
+   * How many of its facts the budget refused (they are not in `facts`), and the budget's regime
+   * after the file: a part with refusals can stand in for the file only where the budget would
+   * refuse them again (see `canReplay`). Absent: unknown.
+   */
+  refused?: number;
+  regimeAfter?: number;
 }
 
 /** FileIndexPart.regime of a file during which the fact budget ran out. */
@@ -95,6 +102,7 @@ export interface FactWords {
 
 interface Recording {
   start: number;
+  refused: number;
   vocabulary: Set<string>;
   configNames: Set<string>;
   dropped: number;
@@ -143,7 +151,7 @@ export class FactIndex {
 
   /** Adds the facts of one file and returns what they added, for a later `replay`. */
   addFile(facts: readonly Fact[]): FileIndexPart {
-    const rec: Recording = { start: this.entries.length, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
+    const rec: Recording = { start: this.entries.length, refused: 0, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
     const regimeBefore = this.filter?.regime?.() ?? 0;
     this.recording = rec;
     this.beginFile();
@@ -162,10 +170,24 @@ export class FactIndex {
       configNames: [...rec.configNames],
       dropped: rec.dropped,
       regime: regimeBefore === regimeAfter ? regimeBefore : MIXED_REGIME,
+      refused: rec.refused,
+      regimeAfter,
     };
   }
 
-  /** Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the same filter. */
+  /**
+   * Whether `replay(part)` adds what `addFile` of the file's facts would add now: always for a
+   * part the budget cut nothing from; for one it did, only while the budget is at least as strict
+   * as it was then (a part recorded after the budget ran out lacks facts an earlier place in the
+   * walk would admit).
+   */
+  canReplay(part: FileIndexPart): boolean {
+    if (!this.filter?.admit || part.refused === 0) return true;
+    if (part.refused === undefined || part.regimeAfter === undefined) return false;
+    return (this.filter.regime?.() ?? 0) >= part.regimeAfter;
+  }
+
+  /** Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the same filter (see `canReplay`). */
   replay(part: FileIndexPart): void {
     const words = part.words?.length === part.facts.length ? part.words : undefined;
     this.beginFile();
@@ -256,11 +278,16 @@ export class FactIndex {
       this.recording?.configNames.add(configName);
     }
     const fileWords = this.memoized('tok', fact.file, contentTokens);
-    if (this.filter && (!this.filter.keep(fact, keys, tokens) || (this.filter.admit && !this.filter.admit(fact, keys)))) {
+    const kept = !this.filter || this.filter.keep(fact, keys, tokens);
+    const refused = kept && this.filter?.admit !== undefined && !this.filter.admit(fact, keys);
+    if (!kept || refused) {
       this.addCardWords(lineWords, wanted);
       this.addCardWords(fileWords, wanted);
       this.dropped++;
-      if (this.recording) this.recording.dropped++;
+      if (this.recording) {
+        this.recording.dropped++;
+        if (refused) this.recording.refused++;
+      }
       return;
     }
     const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);

@@ -209,6 +209,20 @@ describe('card decisions', () => {
     expect(budgetWarnings(await verify(root, options))).toEqual(budgetWarnings(cold));
   });
 
+  it('over the budget, an edit that frees room lets in facts the snapshot had left out (fast-check seed 2013307705)', async () => {
+    const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Weight decay | 0.1 |\n';
+    const adamw = 'optimizer = torch.optim.AdamW(params)';
+    const { root, cacheDir } = workspace({ 'card.md': card, 'train.py': `weight_decay = 0.1\n${adamw}\n`, 'lib/util.py': `${adamw}\n${adamw}\n${adamw}\n`, 'results/metrics.json': '{"eval_accuracy": 0.912}' });
+    const options = { concurrency: 1, maxIndexedFacts: 4 };
+    await verify(root, { ...options, cacheDir });
+    // lib/util.py is read after train.py: the budget refused one of its facts. Without train.py's, it has room.
+    write(root, 'train.py', '\n');
+    const cached = await verify(root, { ...options, cacheDir });
+    const fresh = await verify(root, options);
+    expect(cached.stats.factsIndexed).toBe(fresh.stats.factsIndexed);
+    expect(cached.claims).toEqual(fresh.claims);
+  });
+
   it('a card over maxClaims says so on every run, reused or not', async () => {
     const { root, cacheDir } = workspace(FILES);
     const options = { cacheDir, maxClaims: 2 };
