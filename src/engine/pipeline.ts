@@ -117,52 +117,66 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let partial: ReadonlySet<string> | undefined;
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
-  const extract = async (file: WorkspaceFile, key: string): Promise<void> => {
+  /** Reads and extracts a file; the returned step adds it to the index (in walk order: see below). */
+  const extracted = async (file: WorkspaceFile, key: string): Promise<() => Promise<void>> => {
     const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: opts.extractThreads }, await factCache());
-    if (!read.ok) {
-      filesSkipped++;
-      sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
-      return;
-    }
-    const { facts, warnings } = read;
-    fileWarnings(file, warnings, read.encoding);
-    const part = deferred ? deferred.changed(file, facts) : index.addFile(facts);
-    const { facts: kept, ...added } = part;
-    await snapshot?.store(file, key, '', walkStartedAt, { facts: kept, warnings, ...(read.encoding ? { encoding: read.encoding } : {}), index: added });
+    return async () => {
+      if (!read.ok) {
+        filesSkipped++;
+        sink.warning({ path: file.relPath, message: `skipped: ${read.reason}` });
+        return;
+      }
+      const { facts, warnings } = read;
+      fileWarnings(file, warnings, read.encoding);
+      const part = deferred ? deferred.changed(file, facts) : index.addFile(facts);
+      const { facts: kept, ...added } = part;
+      await snapshot?.store(file, key, '', walkStartedAt, { facts: kept, warnings, ...(read.encoding ? { encoding: read.encoding } : {}), index: added });
+    };
   };
+  const extract = async (file: WorkspaceFile, key: string): Promise<void> => (await extracted(file, key))();
   const fileWarnings = (file: WorkspaceFile, warnings: readonly string[], encoding: string | undefined): void => {
     if (encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${encoding}` });
     for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
   };
+  let lastAdded: Promise<void> = Promise.resolve();
   try {
     const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
     for await (const file of walk) {
       if (file.kind === 'other') continue;
+      // Files are read and extracted concurrently but added to the index in walk order: the fact
+      // budget then admits the same facts whatever order reads finish in, so a snapshot part
+      // recorded by one run stands in for its file in the next (FactIndex.canReplay).
+      const previousAdded = lastAdded;
       const task = (async () => {
         const key = readKey(file, opts.maxFileBytes);
+        let add: () => Promise<void> | void;
         if (deferred && snapshot) {
           // Facts are read back only if the claims must be decided again (DeferredIndex).
           const noted = await snapshot.noteByStat(file, key);
-          if (noted) {
-            fileWarnings(file, noted.warnings, noted.encoding);
-            deferred.unchanged(file);
-          } else {
-            await extract(file, key);
-          }
+          add = noted
+            ? () => {
+              fileWarnings(file, noted.warnings, noted.encoding);
+              deferred.unchanged(file);
+            }
+            : await extracted(file, key);
         } else {
           const hit = await snapshot?.byStat(file, key);
           const part = hit?.index && { facts: hit.facts, ...hit.index };
-          if (hit && part && index.canReplay(part)) {
-            fileWarnings(file, hit.warnings, hit.encoding);
-            index.replay(part);
-          } else {
-            await extract(file, key);
-          }
+          add = hit && part
+            ? async () => {
+              if (!index.canReplay(part)) return extract(file, key);
+              fileWarnings(file, hit.warnings, hit.encoding);
+              index.replay(part);
+            }
+            : await extracted(file, key);
         }
+        await previousAdded;
+        await add();
         progress.filesScanned++;
         nativeMemory.check();
         if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
       })();
+      lastAdded = task.catch(() => undefined);
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
       // Let native parse trees go between files (DEPENDENCIES.md: sync loops keep them alive).

@@ -260,10 +260,12 @@ describe('card decisions', () => {
         fc.array(row, { minLength: 1, maxLength: 4 }),
         fc.constantFrom('', 'The model reaches 91.2% accuracy on press releases.', 'Accuracy on held-out client tuning data is 0.9.', 'We optimize with AdamW on loans issued in 2018.', 'Missing values are median-imputed.'),
         fc.array(edit, { minLength: 1, maxLength: 3 }),
-        // A small budget makes what the index keeps depend on the order files are read: one at a time, that order is the walk's.
+        // A small budget makes what the index keeps depend on the order files are added in, which
+        // must be the walk's however many files are read at once.
         fc.constantFrom(50_000, 4),
-        async (main, other, rows, sentence, steps, maxIndexedFacts) => {
-          const options = { concurrency: 1, maxIndexedFacts };
+        fc.constantFrom(1, 8),
+        async (main, other, rows, sentence, steps, maxIndexedFacts, concurrency) => {
+          const options = { concurrency, maxIndexedFacts };
           const files: Record<string, string> = {
             'card.md': ['# Card', '', '| Hyperparameter | Value |', '|---|---|', ...rows, '', sentence, ''].join('\n'),
             'train.py': `${main.join('\n')}\n`,
