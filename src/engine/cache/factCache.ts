@@ -28,7 +28,7 @@ export interface FileExtraction {
    * In a card's snapshot (cardSnapshot.ts): what the file's dropped facts added to the card's
    * index, and the kept facts' keys and words (one triple per fact).
    */
-  index?: { vocabulary: string[]; configNames: string[]; dropped: number; words?: FactWords[]; regime?: number; refused?: number; regimeAfter?: number };
+  index?: { vocabulary: string[]; configNames: string[]; dropped: number; words?: FactWords[]; regime?: number; refused?: number; admittedBefore?: number };
 }
 
 export interface FactCacheOptions {
@@ -244,7 +244,7 @@ export class FactCache {
     const body = JSON.stringify({
       w: extraction.warnings,
       ...(extraction.encoding ? { e: extraction.encoding } : {}),
-      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped, (x.words ?? []).map((w) => [w.keys, w.tokens, w.lineWords]), x.regime ?? null, x.refused ?? null, x.regimeAfter ?? null] } : {}),
+      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped, (x.words ?? []).map((w) => [w.keys, w.tokens, w.lineWords]), x.regime ?? null, x.refused ?? null, x.admittedBefore ?? null] } : {}),
       f: extraction.facts.map(encodeFact),
     });
     const bytes = Buffer.from(body, 'utf8');
@@ -373,8 +373,8 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
   let index: FileExtraction['index'];
   if (x !== undefined) {
     if (!Array.isArray(x) || x.length < 4 || x.length > 7) return undefined;
-    const [vocabulary, configNames, dropped, words, regime, refused, regimeAfter] = (x as unknown[]).map((v) => (v === null ? undefined : v));
-    if (![regime, refused, regimeAfter].every((v) => v === undefined || (typeof v === 'number' && Number.isInteger(v)))) return undefined;
+    const [vocabulary, configNames, dropped, words, regime, refused, admittedBefore] = (x as unknown[]).map((v) => (v === null ? undefined : v));
+    if (![regime, refused, admittedBefore].every((v) => v === undefined || (typeof v === 'number' && Number.isInteger(v)))) return undefined;
     if (!isStrings(vocabulary) || !isStrings(configNames) || typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) return undefined;
     if (!Array.isArray(words) || (words.length !== 0 && words.length !== f.length)) return undefined;
     const triples: FactWords[] = [];
@@ -385,7 +385,7 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
     }
     index = {
       vocabulary, configNames, dropped, ...(triples.length > 0 ? { words: triples } : {}),
-      ...(regime !== undefined ? { regime: regime as number } : {}), ...(refused !== undefined ? { refused: refused as number } : {}), ...(regimeAfter !== undefined ? { regimeAfter: regimeAfter as number } : {}),
+      ...(regime !== undefined ? { regime: regime as number } : {}), ...(refused !== undefined ? { refused: refused as number } : {}), ...(admittedBefore !== undefined ? { admittedBefore: admittedBefore as number } : {}),
     };
   }
   const facts: Fact[] = [];

@@ -78,12 +78,12 @@ export interface FileIndexPart {
    */
   regime?: number;
   /**
-   * How many of its facts the budget refused (they are not in `facts`), and the budget's regime
-   * after the file: a part with refusals can stand in for the file only where the budget would
-   * refuse them again (see `canReplay`). Absent: unknown.
+   * How many of its facts the budget refused (they are not in `facts`), and how many facts the
+   * budget had admitted when the file was added: a part with refusals can stand in for the file
+   * only where the budget would refuse them again (see `canReplay`). Absent: unknown.
    */
   refused?: number;
-  regimeAfter?: number;
+  admittedBefore?: number;
 }
 
 /** FileIndexPart.regime of a file during which the fact budget ran out. */
@@ -153,6 +153,7 @@ export class FactIndex {
   addFile(facts: readonly Fact[]): FileIndexPart {
     const rec: Recording = { start: this.entries.length, refused: 0, vocabulary: new Set(), configNames: new Set(), dropped: 0 };
     const regimeBefore = this.filter?.regime?.() ?? 0;
+    const admittedBefore = this.filter?.admitted?.() ?? 0;
     this.recording = rec;
     this.beginFile();
     try {
@@ -171,20 +172,20 @@ export class FactIndex {
       dropped: rec.dropped,
       regime: regimeBefore === regimeAfter ? regimeBefore : MIXED_REGIME,
       refused: rec.refused,
-      regimeAfter,
+      admittedBefore,
     };
   }
 
   /**
    * Whether `replay(part)` adds what `addFile` of the file's facts would add now: always for a
-   * part the budget cut nothing from; for one it did, only while the budget is at least as strict
-   * as it was then (a part recorded after the budget ran out lacks facts an earlier place in the
-   * walk would admit).
+   * part the budget cut nothing from; for one it did, only while the budget has admitted at least
+   * as many facts as it had then, so that it refuses what it refused then (a part recorded after
+   * the budget ran out lacks facts an earlier place in the walk would admit).
    */
   canReplay(part: FileIndexPart): boolean {
     if (!this.filter?.admit || part.refused === 0) return true;
-    if (part.refused === undefined || part.regimeAfter === undefined) return false;
-    return (this.filter.regime?.() ?? 0) >= part.regimeAfter;
+    if (part.refused === undefined || part.admittedBefore === undefined) return false;
+    return (this.filter.admitted?.() ?? 0) >= part.admittedBefore;
   }
 
   /** Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the same filter (see `canReplay`). */

@@ -38,6 +38,8 @@ export interface FactFilter {
   admit?(fact: Fact, keys: readonly string[]): boolean;
   /** The budget's state: 0 admits every kept fact, 1 only strong ones, 2 only versions and licences. */
   regime?(): number;
+  /** How many facts the budget has admitted so far (versions and licences are not counted). */
+  admitted?(): number;
   /** Whether the budget in `regime` admits a kept fact (the same rule as `admit`, without counting). */
   admitsUnder?(regime: number, fact: Fact, keys: readonly string[]): boolean;
   /** Card words and terms: the only ones the index's vocabulary is ever asked about. */
@@ -201,7 +203,7 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
       return weak(fact, tokens);
     },
     admitsUnder: (r, fact, factKeys) => strength(fact, factKeys) <= 2 - r,
-    ...(budget ? { admit, regime } : {}),
+    ...(budget ? { admit, regime, admitted: () => admitted } : {}),
   };
 }
 
