@@ -50,7 +50,9 @@ export class DeferredIndex {
       // A record without its index part, or one that cannot be read, hides what the file added.
       if (old && !before) return check.invalidate();
       // The budget let in only some of the file's facts before: compare what it would let in now.
-      const regime = before ? before.regime : 0;
+      // Without the budget in play last time, every file was read as if none existed (a regime
+      // recorded by an older run is stale), and a part it had cut short cannot be compared.
+      const regime = !before ? 0 : budgetUsed ? before.regime : before.refused === 0 ? 0 : undefined;
       const admitted = after && regime !== undefined ? this.admittedUnder(regime, after) : undefined;
       if (after && !admitted) return check.invalidate();
       check.apply(before && this.view(before, before), after && admitted && this.view(admitted, after));

@@ -223,6 +223,21 @@ describe('card decisions', () => {
     expect(cached.claims).toEqual(fresh.claims);
   });
 
+  it('once the budget is no longer in play, a file is compared on all its facts (fast-check seed 1031639658)', async () => {
+    const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Learning rate | 0.1 |\n\nMissing values are median-imputed.\n';
+    const imputer = 'imputer = SimpleImputer(strategy="median")';
+    const { root, cacheDir } = workspace({ 'card.md': card, 'train.py': `optimizer = torch.optim.AdamW(params)\n${imputer}\nlr = 0.1\n`, 'lib/util.py': '\n', 'results/metrics.json': '{"eval_accuracy": 0.912}' });
+    const options = { concurrency: 1, maxIndexedFacts: 4 };
+    await verify(root, { ...options, cacheDir });
+    // lib/util.py was read after the budget ran out; with train.py gone, the budget is out of play.
+    unlinkSync(path.join(root, 'train.py'));
+    await verify(root, { ...options, cacheDir });
+    write(root, 'lib/util.py', `\n${imputer}\n`);
+    const cached = await verify(root, { ...options, cacheDir });
+    expect(cached.claims).toEqual((await verify(root, options)).claims);
+    expect(cached.claims[1].verdict).toBe('supported');
+  });
+
   it('a card over maxClaims says so on every run, reused or not', async () => {
     const { root, cacheDir } = workspace(FILES);
     const options = { cacheDir, maxClaims: 2 };
