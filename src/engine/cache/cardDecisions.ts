@@ -42,7 +42,7 @@ export function decisionsKey(parts: { engine: string; options: unknown; cardPath
   return sha1Hex(JSON.stringify([parts.engine, parts.options, path.resolve(parts.cardPath), parts.format, parts.lines]));
 }
 
-export function decisionsFile(dir: string, cardPath: string): string {
+function decisionsFile(dir: string, cardPath: string): string {
   return path.join(dir, `decisions-${sha1Hex(path.resolve(cardPath)).slice(0, 16)}.json`);
 }
 
@@ -167,11 +167,6 @@ export class DecisionCheck {
       if ((n > 0) !== before.has(w)) out.add(`${LOOKED_AT_WORD}${w}`);
     }
     return out;
-  }
-
-  /** Whether the previous verdicts all hold: no lookup answers differently. */
-  get reusable(): boolean {
-    return this.changedLookups()?.size === 0;
   }
 
   /** The counts after the changes, for the next run's record. */
