@@ -4,6 +4,7 @@ import { type AtomDecision, unverified, where } from './decision.js';
 import { FAMILY_VOCABULARY, type FamilyEntry } from './familyVocabulary.js';
 import { FILE_ORDER, fileScore, lineScore, nameScore, rankFacts } from './evidenceRank.js';
 import { compact, contentTokens } from './tokens.js';
+import { identityTokensOf, MIN_IDENTITY_TOKENS } from './identityTokens.js';
 
 function codeMatches(entry: FamilyEntry, name: string): boolean {
   if (entry.role === 'schedule') return entry.code.some((c) => name.includes(c));
@@ -101,8 +102,6 @@ export function namedTerms(text: string): string[] {
   return out;
 }
 
-const MIN_TOKEN_HITS = 2;
-
 /**
  * A sentence with no number or known name: supported when a construct of the code says the same
  * thing in its own words (RandomHorizontalFlip ↔ "random horizontal flips", class_weight="balanced"
@@ -118,12 +117,11 @@ export function decideMention(claim: Claim, index: FactIndex): AtomDecision {
     }
   }
   const candidates = new Set<IndexedFact>();
-  const byToken = identityIndex(index);
-  for (const w of words) for (const f of byToken.get(w) ?? []) candidates.add(f);
+  for (const w of words) for (const f of index.withIdentityToken(w)) candidates.add(f);
   for (const f of candidates) {
     const id = identityTokens(f);
     const matched = id.filter((t) => words.has(t)).length;
-    if (matched >= MIN_TOKEN_HITS && matched / id.length >= 0.5) hits.push({ fact: f, score: matched });
+    if (matched >= MIN_IDENTITY_TOKENS && matched / id.length >= 0.5) hits.push({ fact: f, score: matched });
   }
   if (hits.length === 0) return unverified('No code, config or result in the workspace states this.');
   hits.sort((a, b) => b.score - a.score);
@@ -135,52 +133,13 @@ export function decideMention(claim: Claim, index: FactIndex): AtomDecision {
   };
 }
 
-const identityIndexes = new WeakMap<FactIndex, Map<string, IndexedFact[]>>();
-
-/** Deciding facts by the words of their identity, built once per index on the first mention. */
-function identityIndex(index: FactIndex): Map<string, IndexedFact[]> {
-  let m = identityIndexes.get(index);
-  if (m) {
-    // Built from every fact: each claim that uses it depends on all of them.
-    index.lookedAtAll();
-    return m;
-  }
-  m = new Map();
-  for (const f of index.all) {
-    if (!f.deciding) continue;
-    const id = identityTokens(f);
-    if (id.length < MIN_TOKEN_HITS) continue;
-    for (const t of id) {
-      const list = m.get(t);
-      if (list) list.push(f);
-      else m.set(t, [f]);
-    }
-  }
-  identityIndexes.set(index, m);
-  return m;
-}
-
 const identityCache = new WeakMap<IndexedFact, string[]>();
 
-/** The words that say what a construct does: callee and key, plus a string or true value. */
 function identityTokens(f: IndexedFact): string[] {
-  const cached = identityCache.get(f);
-  if (cached) return cached;
-  const tokens = computeIdentityTokens(f);
-  identityCache.set(f, tokens);
+  let tokens = identityCache.get(f);
+  if (!tokens) {
+    tokens = identityTokensOf(f.fact);
+    identityCache.set(f, tokens);
+  }
   return tokens;
-}
-
-function computeIdentityTokens(f: IndexedFact): string[] {
-  const fact = f.fact;
-  const parts: string[] = [];
-  if (fact.form === 'call' && typeof fact.value === 'string') parts.push(fact.value.split('.').pop() ?? '');
-  else if (fact.form === 'keyword' || fact.form === 'config' || fact.form === 'assignment' || fact.form === 'default') {
-    if (typeof fact.value === 'string' && fact.value.length <= 40) parts.push(fact.rawKey, fact.value);
-    else if (fact.value === true) parts.push(fact.rawKey);
-    else return [];
-    // SimpleImputer(strategy="median") says "median-imputed" with its callee's words too.
-    if (fact.form === 'keyword' && fact.call) parts.push(fact.call.split('.').pop() ?? '');
-  } else return [];
-  return [...new Set(contentTokens(parts.join(' ')).filter((t) => t.length > 1))];
 }

@@ -7,7 +7,7 @@ import { compact } from './tokens.js';
 
 export function decideVersion(claim: Claim, pkg: string, version: string, index: FactIndex): AtomDecision {
   const names = new Set(packageCandidates(pkg));
-  const facts = index.all.filter((f) => f.fact.form === 'version' && names.has(normalizePackageName(f.fact.rawKey)));
+  const facts = index.withForm('version').filter((f) => names.has(normalizePackageName(f.fact.rawKey)));
   const deciding = facts.filter((f) => f.deciding);
   if (deciding.length === 0) return unverified(`No requirements or environment file pins ${pkg}.`, facts);
   const results = deciding.map((f) => ({ f, r: versionAgrees(version, String(f.fact.value)) }));
@@ -40,7 +40,7 @@ export function licenseId(s: string): string {
 }
 
 export function decideLicense(license: string, index: FactIndex): AtomDecision {
-  const facts = index.all.filter((f) => f.fact.form === 'license');
+  const facts = index.withForm('license');
   const deciding = facts.filter((f) => f.deciding);
   if (deciding.length === 0) return unverified('The workspace has no LICENSE file that names a license.', facts);
   // The shallowest license file covers the project; deeper ones cover their own folder.

@@ -4,6 +4,7 @@ import { CALL_SIGNATURES } from './callSignatures.js';
 import { compact, contentTokens } from './tokens.js';
 import type { FactFilter } from './factRelevance.js';
 import { FILE_ORDER } from './evidenceRank.js';
+import { identityTokensOf, MIN_IDENTITY_TOKENS } from './identityTokens.js';
 
 /**
  * A fact as the verifier holds it: the extractor's fact plus what matching needs, computed once.
@@ -112,6 +113,10 @@ export class FactIndex {
   private readonly byKey = new Map<string, IndexedFact[]>();
   private readonly byToken = new Map<string, IndexedFact[]>();
   private readonly entries: IndexedFact[] = [];
+  /** Pinned versions and licences: few, looked at as a whole by their claims. */
+  private readonly byForm = new Map<ListedForm, IndexedFact[]>();
+  /** Deciding facts by the words of their identity (identityTokens.ts), built on first use. */
+  private identity: Map<string, IndexedFact[]> | undefined;
   /** Compacted names the code constructs, imports or writes as strings, for names and families. */
   private readonly nameList: { name: string; fact: IndexedFact }[] = [];
   /** Set while `track` runs: the lookups the code deciding a claim made (see `lookupsOf`). */
@@ -294,6 +299,8 @@ export class FactIndex {
     const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);
     const entry: IndexedFact = { fact: this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
     this.entries.push(entry);
+    if (isListedForm(fact.form)) push(this.byForm, fact.form, entry);
+    if (this.identity) for (const t of identityLookups(entry.fact, entry.deciding)) push(this.identity, t, entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
     for (const t of snippetTokens) this.sayWord(t);
@@ -376,6 +383,27 @@ export class FactIndex {
     return this.byToken.get(token) ?? [];
   }
 
+  /** Every fact of a listed form (pinned versions, licences). */
+  withForm(form: ListedForm): IndexedFact[] {
+    this.looked?.add(`${LOOKED_AT_FORM}${form}`);
+    return this.byForm.get(form) ?? [];
+  }
+
+  /** Deciding facts one of whose identity words (see identityTokens.ts) is `token`. */
+  withIdentityToken(token: string): IndexedFact[] {
+    this.looked?.add(`${LOOKED_AT_IDENTITY}${token}`);
+    if (!this.identity) {
+      this.identity = new Map();
+      for (const e of this.entries) for (const t of identityLookups(e.fact, e.deciding)) push(this.identity, t, e);
+    }
+    return this.identity.get(token) ?? [];
+  }
+
+  /** Adds card words to the vocabulary: an index built for some lookups only learns it whole (DeferredIndex.replayScoped). */
+  knowWords(words: Iterable<string>): void {
+    for (const w of words) this.vocabulary.add(w);
+  }
+
   /** For data derived from `all` and cached per index: using it is looking at every fact. */
   lookedAtAll(): void {
     this.looked?.add(LOOKED_AT_ALL);
@@ -426,6 +454,22 @@ export const LOOKED_AT_ALL = '*';
 export const LOOKED_AT_NAMES = 'names';
 const LOOKED_AT_KEY = 'k:';
 const LOOKED_AT_TOKEN = 't:';
+const LOOKED_AT_FORM = 'f:';
+const LOOKED_AT_IDENTITY = 'i:';
+
+/** Forms `withForm` lists. */
+export type ListedForm = 'version' | 'license';
+
+function isListedForm(form: string): form is ListedForm {
+  return form === 'version' || form === 'license';
+}
+
+/** The identity words `withIdentityToken` finds a fact by: none for facts that never decide. */
+function identityLookups(fact: Fact, deciding: boolean): string[] {
+  if (!deciding) return [];
+  const id = identityTokensOf(fact);
+  return id.length >= MIN_IDENTITY_TOKENS ? id : [];
+}
 export const LOOKED_AT_WORD = 'w:';
 
 /**
@@ -436,7 +480,41 @@ export function lookupsOf(fact: Fact, words: FactWords): string[] {
   const out = [LOOKED_AT_ALL, ...words.keys.map((k) => `${LOOKED_AT_KEY}${k}`)];
   if (hasNumber(fact.value)) for (const t of words.tokens) out.push(`${LOOKED_AT_TOKEN}${t}`);
   if (namesOf(fact).length > 0) out.push(LOOKED_AT_NAMES);
+  if (isListedForm(fact.form)) out.push(`${LOOKED_AT_FORM}${fact.form}`);
+  for (const t of identityLookups(fact, isDeciding(fact))) out.push(`${LOOKED_AT_IDENTITY}${t}`);
   return out;
+}
+
+/**
+ * Whether a kept fact is part of the answer to one of `lookups` (keys, tokens, forms, identity
+ * words; never LOOKED_AT_ALL or LOOKED_AT_NAMES): what `lookupsOf` says, without building it.
+ */
+export function answersSome(fact: Fact, words: FactWords, lookups: LookupSet): boolean {
+  for (const k of words.keys) if (lookups.has(`${LOOKED_AT_KEY}${k}`)) return true;
+  if (hasNumber(fact.value)) for (const t of words.tokens) if (lookups.has(`${LOOKED_AT_TOKEN}${t}`)) return true;
+  if (isListedForm(fact.form) && lookups.has(`${LOOKED_AT_FORM}${fact.form}`)) return true;
+  if (lookups.identity) for (const t of identityLookups(fact, isDeciding(fact))) if (lookups.has(`${LOOKED_AT_IDENTITY}${t}`)) return true;
+  return false;
+}
+
+/** Lookups (FactIndex.track's strings), with whether any is by identity word (those cost most to test). */
+export class LookupSet {
+  readonly identity: boolean;
+  constructor(private readonly lookups: ReadonlySet<string>) {
+    this.identity = [...lookups].some((l) => l.startsWith(LOOKED_AT_IDENTITY));
+  }
+
+  has(lookup: string): boolean {
+    return this.lookups.has(lookup);
+  }
+
+  /**
+   * Whether an index that answers these lookups answers `lookup` too: vocabulary words always
+   * (such an index learns the vocabulary whole), a scan of every fact or of the names never.
+   */
+  covers(lookup: string): boolean {
+    return lookup.startsWith(LOOKED_AT_WORD) || this.lookups.has(lookup);
+  }
 }
 
 export function hasNumber(v: FactValue): boolean {
