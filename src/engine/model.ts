@@ -115,6 +115,11 @@ export const CacheStatsSchema = z.object({
   snapshotHits: z.number().int().optional(),
   /** Claims whose verdicts were handed back from the previous run: nothing they could see had changed. */
   claimsReused: z.number().int().optional(),
+  /**
+   * How much of the fact index the run built: none (every verdict handed back), the facts the
+   * claims decided again look up (scoped), or all of it (whole).
+   */
+  index: z.enum(['none', 'scoped', 'whole']).optional(),
 });
 export type CacheStats = z.infer<typeof CacheStatsSchema>;
 

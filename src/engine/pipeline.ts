@@ -7,11 +7,11 @@ import { extractClaimUnits } from './card/extractClaims.js';
 import { walkWorkspace } from './workspace/walkWorkspace.js';
 import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
 import { openCardSnapshot } from './cache/cardSnapshot.js';
-import { decisionsKey, forgetCardDecisions, loadCardDecisions, recordedUnit, saveCardDecisions, type CardDecisions, type DecisionCheck } from './cache/cardDecisions.js';
+import { decisionsKey, forgetCardDecisions, loadCardDecisions, lookupScope, recordedUnit, saveCardDecisions, type CardDecisions, type DecisionCheck } from './cache/cardDecisions.js';
 import { DeferredIndex } from './cache/deferredIndex.js';
 import { engineFingerprint } from './cache/engineFingerprint.js';
 import { fileFacts } from './cache/fileFacts.js';
-import { FactIndex } from './verify/factIndex.js';
+import { FactIndex, LookupSet } from './verify/factIndex.js';
 import { cardFactFilter, factFilterOf, type FactFilter } from './verify/factRelevance.js';
 import { NativeMemoryGuard } from './memory/nativeMemory.js';
 import { verifyUnit } from './verify/verifyUnit.js';
@@ -115,11 +115,17 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let walked = false;
   let reused: DecisionCheck | undefined;
   let partial: ReadonlySet<string> | undefined;
+  /** An index of only what the units to decide again look up (DeferredIndex.replayScoped), with the changes it was built from. */
+  let scoped: { index: FactIndex; lookups: LookupSet; check: DecisionCheck } | undefined;
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
+  // A re-run on a snapshot usually reads a file or two: starting extraction threads would cost
+  // more than extracting them here. Threads take over from the few first files on.
+  let extractedHere = snapshot?.generation ? 0 : FEW_FILES;
   /** Reads and extracts a file; the returned step adds it to the index (in walk order: see below). */
   const extracted = async (file: WorkspaceFile, key: string): Promise<() => Promise<void>> => {
-    const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: opts.extractThreads }, await factCache());
+    const extractThreads = extractedHere++ < FEW_FILES ? 0 : opts.extractThreads;
+    const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads }, await factCache());
     return async () => {
       if (!read.ok) {
         filesSkipped++;
@@ -185,14 +191,24 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     }
     await Promise.all(inFlight);
     if (deferred && reusable && snapshot) {
-      const check = await deferred.check(reusable, snapshot, reusable.factsIndexed >= opts.maxIndexedFacts);
+      const budgetUsed = reusable.factsIndexed >= opts.maxIndexedFacts;
+      const check = await deferred.check(reusable, snapshot, budgetUsed);
       const changed = check.changedLookups();
       if (changed?.size === 0) {
         reused = check;
       } else {
-        await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
         // Units none of whose lookups answers differently keep their results (see cardDecisions.ts).
         partial = changed;
+        // The others are decided on an index of what they look up, when that is all they can see.
+        const scope = changed && !budgetUsed && check.factsIndexed < opts.maxIndexedFacts ? lookupScope(reusable, changed) : undefined;
+        const lookups = scope && new LookupSet(scope);
+        const scopedIndex = lookups && filter ? new FactIndex(withoutBudget(filter)) : undefined;
+        if (lookups && scopedIndex && await deferred.replayScoped(scopedIndex, snapshot, lookups)) {
+          scopedIndex.knowWords(check.words().map(([w]) => w));
+          scoped = { index: scopedIndex.finish(), lookups, check };
+        } else {
+          await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
+        }
       }
     }
     walked = !signal?.aborted;
@@ -231,12 +247,19 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     await remember({ factsIndexed: reusable.factsIndexed, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
     const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: reusable.factsIndexed + reused.dropped, factsIndexed: reusable.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
-    if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims };
+    if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims, index: 'none' };
     return { card, summary, stats };
   }
-  index.finish();
+  const kept = partial && reusable && reusable.units.length === units().length ? { changed: partial, previous: reusable } : undefined;
+  // Decided ahead on the scoped index; a unit that now looks up something else needs the whole index.
+  const early = scoped && kept && deferred ? decideScoped(units(), kept, scoped, doc) : undefined;
+  if (scoped && !early && deferred && snapshot) {
+    scoped = undefined;
+    await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
+  }
+  const deciding = scoped?.index ?? index.finish();
 
-  const context = cardContext(doc, index);
+  const context = cardContext(doc, deciding);
   // Loaded only when asked for: the model client and the sandbox cost nothing otherwise.
   const llm = opts.llm?.enabled
     ? await (await import('./llm/llmPass.js')).openLlmPass({
@@ -246,8 +269,6 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     })
     : undefined;
   const recorded: Pick<CardDecisions, 'units' | 'looked'> | undefined = decisionKey && !llm ? { units: [], looked: [] } : undefined;
-  // The previous run's units, when this one may keep some of them (same card, so the same units).
-  const kept = partial && reusable && reusable.units.length === units().length ? { changed: partial, previous: reusable } : undefined;
   let claimsReused = 0;
   const decide = (unit: ClaimUnit, i?: number): ClaimResult[] => {
     const looked = kept && i !== undefined ? kept.previous.looked[i] : undefined;
@@ -258,8 +279,14 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       recorded?.looked.push(looked);
       return results;
     }
-    if (!recorded) return verifyUnit(unit, index, context);
-    const tracked = index.track(() => verifyUnit(unit, index, context));
+    const ahead = i !== undefined ? early?.get(i) : undefined;
+    if (ahead) {
+      recorded?.units.push(recordedUnit(ahead.value));
+      recorded?.looked.push(ahead.looked);
+      return ahead.value;
+    }
+    if (!recorded) return verifyUnit(unit, deciding, context);
+    const tracked = deciding.track(() => verifyUnit(unit, deciding, context));
     recorded.units.push(recordedUnit(tracked.value));
     recorded.looked.push(tracked.looked);
     return tracked.value;
@@ -267,13 +294,41 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // The LLM pass refines unverified claims a few units ahead but hands them back in card order.
   const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units(), decide) : eachUnit(units(), decide);
   const { summary, claims } = await emitUnits(decided, sink, progress, signal);
-  const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: index.all.length + index.dropped, factsIndexed: index.all.length, claims, durationMs: Date.now() - started };
+  // A scoped index holds some facts only: the counts are the previous run's, with the changes.
+  const totals = scoped
+    ? { factsIndexed: scoped.check.factsIndexed, dropped: scoped.check.dropped, words: scoped.check.words() }
+    : { factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles] };
+  const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: totals.factsIndexed + totals.dropped, factsIndexed: totals.factsIndexed, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
-  if (cacheNow) stats.cache = { ...cacheNow, claimsReused };
-  if (recorded) await remember({ factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles], ...recorded });
+  if (cacheNow) stats.cache = { ...cacheNow, claimsReused, index: scoped ? 'scoped' : 'whole' };
+  if (recorded) await remember({ ...totals, ...recorded });
   return { card, summary, stats };
 }
+
+/**
+ * Decides, on the scoped index, the units whose lookups answer differently now. Undefined when
+ * one of them looked up something the scoped index does not answer: the whole index decides then.
+ */
+function decideScoped(
+  units: readonly ClaimUnit[],
+  kept: { changed: ReadonlySet<string>; previous: CardDecisions },
+  scoped: { index: FactIndex; lookups: LookupSet },
+  doc: CardDocument,
+): Map<number, { value: ClaimResult[]; looked: string[] }> | undefined {
+  const context = cardContext(doc, scoped.index);
+  const out = new Map<number, { value: ClaimResult[]; looked: string[] }>();
+  for (let i = 0; i < units.length; i++) {
+    if (!kept.previous.looked[i].some((l) => kept.changed.has(l))) continue;
+    const tracked = scoped.index.track(() => verifyUnit(units[i], scoped.index, context));
+    if (!tracked.looked.every((l) => scoped.lookups.covers(l))) return undefined;
+    out.set(i, tracked);
+  }
+  return out;
+}
+
+/** Files a re-run extracts on its own thread before it starts extraction threads. */
+const FEW_FILES = 4;
 
 /** The filter as it decides what a file offers the index, before any budget (see FactFilter.admit). */
 function withoutBudget(filter: FactFilter): FactFilter {

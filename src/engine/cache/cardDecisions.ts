@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ClaimResultSchema, type ClaimResult } from '../model.js';
-import { lookupsOf, LOOKED_AT_WORD, type FactWords, type FileIndexPart } from '../verify/factIndex.js';
+import { LOOKED_AT_ALL, LOOKED_AT_NAMES, lookupsOf, LOOKED_AT_WORD, type FactWords, type FileIndexPart } from '../verify/factIndex.js';
 import type { Fact } from '../facts/fact.js';
 import { FactFilterSpecSchema } from '../verify/factRelevance.js';
 import { encodeFact } from './factCodec.js';
@@ -109,12 +109,12 @@ export class DecisionCheck {
   private readonly lookups = new Set<string>();
   /** Facts the index admits now less than before: under the budget, another count shifts what later files may add. */
   private admittedDelta = 0;
-  dropped: number;
+  /** Facts of every kind (kept or dropped) the workspace has now more than before. */
+  private factsDelta = 0;
 
   /** `budgetUsed`: whether the previous index ran into the fact budget. */
   constructor(private readonly previous: CardDecisions, private readonly budgetUsed: boolean) {
     this.counts = new Map(previous.words);
-    this.dropped = previous.dropped;
   }
 
   /** Whether it is already known that every claim must be decided again. */
@@ -153,7 +153,7 @@ export class DecisionCheck {
     this.admittedDelta += (after?.part.facts.length ?? 0) - (before?.part.facts.length ?? 0);
     for (const w of before?.words ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) - 1);
     for (const w of after?.words ?? []) this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
-    this.dropped += (after?.facts ?? 0) - (before?.facts ?? 0);
+    this.factsDelta += (after?.facts ?? 0) - (before?.facts ?? 0);
   }
 
   /** Lookups that answer differently now, or undefined when every claim must be decided again. */
@@ -169,10 +169,37 @@ export class DecisionCheck {
     return out;
   }
 
+  /** Facts the index leaves out after the changes (outside the fact budget: see `changedLookups`). */
+  get dropped(): number {
+    return this.previous.dropped + this.factsDelta - this.admittedDelta;
+  }
+
+  /** Facts the index keeps after the changes (outside the fact budget: see `changedLookups`). */
+  get factsIndexed(): number {
+    return this.previous.factsIndexed + this.admittedDelta;
+  }
+
   /** The counts after the changes, for the next run's record. */
   words(): [string, number][] {
     return [...this.counts].filter(([, n]) => n > 0);
   }
+}
+
+/**
+ * What the units to decide again (those that looked up one of `changed`) looked up, all of it:
+ * an index answering just these decides them as the whole one would. Undefined when one of them
+ * scanned every fact or the names, which no smaller index answers.
+ */
+export function lookupScope(previous: CardDecisions, changed: ReadonlySet<string>): Set<string> | undefined {
+  const scope = new Set<string>();
+  for (const looked of previous.looked) {
+    if (!looked.some((l) => changed.has(l))) continue;
+    for (const l of looked) {
+      if (l === LOOKED_AT_ALL || l === LOOKED_AT_NAMES) return undefined;
+      scope.add(l);
+    }
+  }
+  return scope;
 }
 
 /** A unit's results as the record keeps them: copies, since a sink may annotate what it is given. */

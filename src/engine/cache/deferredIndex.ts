@@ -1,5 +1,5 @@
 import type { Fact } from '../facts/fact.js';
-import { FactIndex, MIXED_REGIME, type FileIndexPart } from '../verify/factIndex.js';
+import { answersSome, FactIndex, MIXED_REGIME, type FileIndexPart, type LookupSet } from '../verify/factIndex.js';
 import type { FactFilter } from '../verify/factRelevance.js';
 import { DecisionCheck, type CardDecisions, type FileView } from './cardDecisions.js';
 import type { FactCache, FileExtraction } from './factCache.js';
@@ -85,6 +85,37 @@ export class DeferredIndex {
       else await reread(e.file);
     }
     this.entries.length = 0;
+  }
+
+  /**
+   * Builds, in walk order, an index that answers `lookups` as the whole one would: the facts
+   * answering one of them and every file's config names (the caller gives it the vocabulary).
+   * Only for a run the fact budget stays out of (the parts are added as they are). Leaves the
+   * noted files for `replayInto`, and returns false when a record cannot be read back.
+   */
+  async replayScoped(index: FactIndex, snapshot: FactCache, lookups: LookupSet): Promise<boolean> {
+    for (const e of this.entries) {
+      const part = e.part ?? await this.previousPart(snapshot, e.file.relPath);
+      // A part the budget cut short lacks facts a run outside the budget has.
+      if (!part || part.refused !== 0) return false;
+      // Stored without words when it has no facts.
+      const words = part.words ?? [];
+      if (words.length !== part.facts.length) return false;
+      const facts: Fact[] = [];
+      const kept: typeof words = [];
+      part.facts.forEach((f, i) => {
+        if (!answersSome(f, words[i], lookups)) return;
+        facts.push(f);
+        kept.push(words[i]);
+      });
+      index.replay({ facts, words: kept, vocabulary: [], configNames: part.configNames, dropped: 0 });
+    }
+    return true;
+  }
+
+  private async previousPart(snapshot: FactCache, relPath: string): Promise<FileIndexPart | undefined> {
+    const old = await snapshot.previous(relPath);
+    return old && partOf(old);
   }
 
   /** `part` as the budget in `regime` would have admitted it; undefined when that cannot be told. */

@@ -105,7 +105,48 @@ describe('card decisions', () => {
     const warm = await verify(root, { cacheDir });
     expect(warm.stats.cache?.claimsReused).toBe(cold.claims.length - 1);
     expect(warm.claims.find((c) => c.text.includes('Batch size'))?.verdict).toBe('contradicted');
+    // Decided on an index of the facts that claim looks up, not the whole one.
+    expect(warm.stats.cache?.index).toBe('scoped');
     expect(warm.claims).toEqual((await verify(root, {})).claims);
+    expect(warm.stats.facts).toBe(cold.stats.facts);
+    expect(warm.stats.factsIndexed).toBe(cold.stats.factsIndexed);
+  });
+
+  it('licences, pins and mentions are decided again on the facts they look up', async () => {
+    const card = '---\nlicense: mit\n---\n# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Learning rate | 0.1 |\n\nMissing values are imputed with the median.\n\nBuilt with torch 2.1.\n';
+    const prep = 'imputer = SimpleImputer(strategy="median")\nlr = 0.1\n';
+    // Two files state the imputer: the one left unchanged decides the mention after the other's edit.
+    const { root, cacheDir } = workspace({ 'card.md': card, 'prep.py': prep, 'features.py': prep, LICENSE: 'MIT License\n', 'requirements.txt': 'torch==2.1.0\n' });
+    const cold = await verify(root, { cacheDir });
+    expect(cold.claims.map((c) => c.verdict)).toEqual(['supported', 'supported', 'supported', 'supported']);
+    const edits: [string, string][] = [
+      ['features.py', prep.replace('median', 'mean')],
+      ['LICENSE', 'Apache License\nVersion 2.0, January 2004\n'],
+      ['requirements.txt', 'torch==1.13.1\n'],
+    ];
+    for (const [file, text] of edits) {
+      write(root, file, text);
+      const warm = await verify(root, { cacheDir });
+      expect(warm.stats.cache?.index).toBe('scoped');
+      expect(warm.stats.cache?.claimsReused).toBe(cold.claims.length - 1);
+      expect(warm.claims).toEqual((await verify(root, {})).claims);
+    }
+    const last = await verify(root, {});
+    expect(last.claims.map((c) => c.verdict)).toEqual(['contradicted', 'supported', 'supported', 'contradicted']);
+  });
+
+  it('a claim decided again that now looks up something else is decided on the whole index', async () => {
+    const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Number of features | 3 |\n| Learning rate | 0.1 |\n';
+    const { root, cacheDir } = workspace({ 'card.md': card, 'train.py': 'num_features = 3\nlr = 0.1\n', 'prep.py': 'FEATURES = ["age", "income", "term"]\n' });
+    const cold = await verify(root, { cacheDir });
+    // Without its setting, the feature count is looked for among every fact (the lists of features).
+    write(root, 'train.py', 'lr = 0.1\n');
+    const warm = await verify(root, { cacheDir });
+    expect(warm.stats.cache?.index).toBe('whole');
+    const fresh = await verify(root, {});
+    expect(warm.claims).toEqual(fresh.claims);
+    expect(warm.stats.facts).toBe(fresh.stats.facts);
+    expect(cold.claims[0].verdict).toBe('supported');
   });
 
   it('a word the card uses that the workspace starts to say is decided again', async () => {
@@ -266,14 +307,20 @@ describe('card decisions', () => {
     const edit = fc.oneof(
       fc.record({ kind: fc.constant('append' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py'), line }),
       fc.record({ kind: fc.constant('rewrite' as const), file: fc.constantFrom('train.py', 'lib/util.py'), lines: fc.array(line, { maxLength: 4 }) }),
-      fc.record({ kind: fc.constant('delete' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py') }),
+      fc.record({ kind: fc.constant('delete' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py', 'LICENSE', 'requirements.txt') }),
+      // Licences and pins are looked up as a whole (FactIndex.withForm).
+      fc.record({ kind: fc.constant('rewrite' as const), file: fc.constant('LICENSE'), lines: fc.constantFrom(['MIT License', '', 'Permission is hereby granted'], ['Apache License', 'Version 2.0, January 2004']) }),
+      fc.record({ kind: fc.constant('rewrite' as const), file: fc.constant('requirements.txt'), lines: fc.constantFrom(['torch==2.1.0'], ['torch==1.13.1', 'numpy==1.26.0'], ['numpy']) }),
     );
     await fc.assert(
       fc.asyncProperty(
         fc.array(line, { minLength: 1, maxLength: 6 }),
         fc.array(line, { maxLength: 4 }),
         fc.array(row, { minLength: 1, maxLength: 4 }),
-        fc.constantFrom('', 'The model reaches 91.2% accuracy on press releases.', 'Accuracy on held-out client tuning data is 0.9.', 'We optimize with AdamW on loans issued in 2018.', 'Missing values are median-imputed.'),
+        fc.constantFrom(
+          '', 'The model reaches 91.2% accuracy on press releases.', 'Accuracy on held-out client tuning data is 0.9.', 'We optimize with AdamW on loans issued in 2018.',
+          'Missing values are median-imputed.', 'Licensed under the MIT license.', 'Built with torch 2.1.',
+        ),
         fc.array(edit, { minLength: 1, maxLength: 3 }),
         // A small budget makes what the index keeps depend on the order files are added in, which
         // must be the walk's however many files are read at once.
@@ -286,6 +333,8 @@ describe('card decisions', () => {
             'train.py': `${main.join('\n')}\n`,
             'lib/util.py': `${other.join('\n')}\n`,
             'results/metrics.json': '{"eval_accuracy": 0.912}',
+            LICENSE: 'MIT License\n',
+            'requirements.txt': 'torch==2.1.0\n',
           };
           const { root, cacheDir } = workspace(files);
           await verify(root, { ...options, cacheDir });

@@ -53,10 +53,10 @@ describe('pipeline with a fact cache', () => {
   it('a second run reads nothing again and decides the same', async () => {
     const { root, cacheDir } = setup();
     const cold = await verify(root, cacheDir);
-    expect(cold.result.stats.cache).toEqual({ statHits: 0, hashHits: 0, misses: 2, damaged: 0, snapshotHits: 0, claimsReused: 0 });
+    expect(cold.result.stats.cache).toEqual({ statHits: 0, hashHits: 0, misses: 2, damaged: 0, snapshotHits: 0, claimsReused: 0, index: 'whole' });
     expect(cold.claims.map((c) => c.verdict)).toEqual(['supported', 'supported', 'supported']);
     const warm = await verify(root, cacheDir);
-    expect(warm.result.stats.cache).toEqual({ statHits: 2, hashHits: 0, misses: 0, damaged: 0, snapshotHits: 2, claimsReused: 3 });
+    expect(warm.result.stats.cache).toEqual({ statHits: 2, hashHits: 0, misses: 0, damaged: 0, snapshotHits: 2, claimsReused: 3, index: 'none' });
     expect(warm.claims).toEqual(cold.claims);
     expect(warm.warnings).toEqual(cold.warnings);
     expect(readdirSync(cacheDir).some((n) => n.endsWith('.pack'))).toBe(true);
