@@ -116,7 +116,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let reused: DecisionCheck | undefined;
   let partial: ReadonlySet<string> | undefined;
   /** An index of only what the units to decide again look up (DeferredIndex.replayScoped), with the changes it was built from. */
-  let scoped: { index: FactIndex; lookups: LookupSet; check: DecisionCheck } | undefined;
+  let scoped: { index: FactIndex; lookups: LookupSet; check: DecisionCheck; limitWarnings: string[] } | undefined;
+  const places = new BudgetPlaces(filter, [budget.softLimit, budget.hardLimit]);
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
   // A re-run on a snapshot usually reads a file or two: starting extraction threads would cost
@@ -178,6 +179,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         }
         await previousAdded;
         await add();
+        if (!deferred) places.after(file.relPath);
         progress.filesScanned++;
         nativeMemory.check();
         if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
@@ -191,8 +193,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     }
     await Promise.all(inFlight);
     if (deferred && reusable && snapshot) {
-      const budgetUsed = reusable.factsIndexed >= opts.maxIndexedFacts;
-      const check = await deferred.check(reusable, snapshot, budgetUsed);
+      const check = await deferred.check(reusable, snapshot, [budget.softLimit, budget.hardLimit]);
       const changed = check.changedLookups();
       if (changed?.size === 0) {
         reused = check;
@@ -200,14 +201,16 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         // Units none of whose lookups answers differently keep their results (see cardDecisions.ts).
         partial = changed;
         // The others are decided on an index of what they look up, when that is all they can see.
-        const scope = changed && !budgetUsed && check.factsIndexed < opts.maxIndexedFacts ? lookupScope(reusable, changed) : undefined;
+        const scope = changed && filter?.spec ? lookupScope(reusable, changed) : undefined;
         const lookups = scope && new LookupSet(scope);
-        const scopedIndex = lookups && filter ? new FactIndex(withoutBudget(filter)) : undefined;
+        // Its own budget count; what it says is said only if this index is the one used.
+        const limitWarnings: string[] = [];
+        const scopedIndex = lookups && filter?.spec ? new FactIndex(factFilterOf(filter.spec, { ...budget, onLimit: (m) => limitWarnings.push(m) })) : undefined;
         if (lookups && scopedIndex && await deferred.replayScoped(scopedIndex, snapshot, lookups)) {
           scopedIndex.knowWords(check.words().map(([w]) => w));
-          scoped = { index: scopedIndex.finish(), lookups, check };
+          scoped = { index: scopedIndex.finish(), lookups, check, limitWarnings };
         } else {
-          await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
+          await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)), (relPath) => places.after(relPath));
         }
       }
     }
@@ -244,7 +247,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (reused && reusable) {
     for (const message of reusable.warnings) cardWarning(message);
     const { summary, claims } = await emitUnits(reusable.units, sink, progress, signal);
-    await remember({ factsIndexed: reusable.factsIndexed, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
+    await remember({ factsIndexed: reusable.factsIndexed, crossed: reusable.crossed, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
     const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: reusable.factsIndexed + reused.dropped, factsIndexed: reusable.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
     if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims, index: 'none' };
@@ -255,8 +258,9 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const early = scoped && kept && deferred ? decideScoped(units(), kept, scoped, doc) : undefined;
   if (scoped && !early && deferred && snapshot) {
     scoped = undefined;
-    await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)));
+    await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)), (relPath) => places.after(relPath));
   }
+  for (const message of scoped?.limitWarnings ?? []) cardWarning(message);
   const deciding = scoped?.index ?? index.finish();
 
   const context = cardContext(doc, deciding);
@@ -295,15 +299,32 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units(), decide) : eachUnit(units(), decide);
   const { summary, claims } = await emitUnits(decided, sink, progress, signal);
   // A scoped index holds some facts only: the counts are the previous run's, with the changes.
-  const totals = scoped
-    ? { factsIndexed: scoped.check.factsIndexed, dropped: scoped.check.dropped, words: scoped.check.words() }
-    : { factsIndexed: index.all.length, dropped: index.dropped, words: [...index.wordFiles] };
+  // The budget reached its limits where it did before (DecisionCheck.budgetHolds).
+  const totals = scoped && reusable
+    ? { factsIndexed: scoped.check.factsIndexed, crossed: reusable.crossed, dropped: scoped.check.dropped, words: scoped.check.words() }
+    : { factsIndexed: index.all.length, crossed: places.crossed, dropped: index.dropped, words: [...index.wordFiles] };
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: totals.factsIndexed + totals.dropped, factsIndexed: totals.factsIndexed, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
   if (cacheNow) stats.cache = { ...cacheNow, claimsReused, index: scoped ? 'scoped' : 'whole' };
   if (recorded) await remember({ ...totals, ...recorded });
   return { card, summary, stats };
+}
+
+/** Where the fact budget reached its limits in this run's walk (CardDecisions.crossed). */
+class BudgetPlaces {
+  readonly crossed: [string | null, string | null] = [null, null];
+
+  constructor(private readonly filter: FactFilter | undefined, private readonly limits: readonly [number, number]) {}
+
+  /** Called after each file reaches the index, in walk order. */
+  after(relPath: string): void {
+    const admitted = this.filter?.admitted?.();
+    if (admitted === undefined) return;
+    this.limits.forEach((limit, i) => {
+      if (this.crossed[i] === null && admitted >= limit) this.crossed[i] = relPath;
+    });
+  }
 }
 
 /**

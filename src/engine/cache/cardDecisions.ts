@@ -25,6 +25,11 @@ const CardDecisionsSchema = z.object({
   /** The snapshot's generation after the run that decided these. */
   snapshot: z.string(),
   factsIndexed: z.number().int().min(0),
+  /**
+   * The files after which the fact budget's count first stood at its soft and its hard limit
+   * (null: never), in walk order: an edit after both places cannot shift what other files admit.
+   */
+  crossed: z.tuple([z.string().nullable(), z.string().nullable()]),
   dropped: z.number().int().min(0),
   /** [card word, files that say it]. */
   words: z.array(z.tuple([z.string(), z.number().int().min(1)])),
@@ -112,9 +117,17 @@ export class DecisionCheck {
   /** Facts of every kind (kept or dropped) the workspace has now more than before. */
   private factsDelta = 0;
 
-  /** `budgetUsed`: whether the previous index ran into the fact budget. */
-  constructor(private readonly previous: CardDecisions, private readonly budgetUsed: boolean) {
+  /** Set when a change comes before a place the previous run's budget reached a limit. */
+  private budgetShifted = false;
+
+  /** `limits`: the fact budget's soft and hard limits. */
+  constructor(private readonly previous: CardDecisions, private readonly limits: readonly [number, number]) {
     this.counts = new Map(previous.words);
+  }
+
+  /** A change comes before a place where the previous run's budget reached a limit: what every later file admits may differ. */
+  shiftsBudget(): void {
+    this.budgetShifted = true;
   }
 
   /** Whether it is already known that every claim must be decided again. */
@@ -158,8 +171,7 @@ export class DecisionCheck {
 
   /** Lookups that answer differently now, or undefined when every claim must be decided again. */
   changedLookups(): ReadonlySet<string> | undefined {
-    if (this.invalid || this.dropped < 0) return undefined;
-    if (this.budgetUsed && this.admittedDelta !== 0) return undefined;
+    if (this.invalid || this.dropped < 0 || !this.budgetHolds()) return undefined;
     const out = new Set(this.lookups);
     const before = new Set(this.previous.words.map(([w]) => w));
     for (const [w, n] of this.counts) {
@@ -177,6 +189,16 @@ export class DecisionCheck {
   /** Facts the index keeps after the changes (outside the fact budget: see `changedLookups`). */
   get factsIndexed(): number {
     return this.previous.factsIndexed + this.admittedDelta;
+  }
+
+  /**
+   * Whether every unchanged file admits what it did: the changes all come after the places the
+   * budget reached a limit (see DeferredIndex.check), and a limit not reached before is not
+   * reached now (the count of kept facts bounds the budget's, which leaves out versions and licences).
+   */
+  private budgetHolds(): boolean {
+    if (this.budgetShifted) return false;
+    return this.limits.every((limit, i) => this.previous.crossed[i] !== null || (this.previous.factsIndexed < limit && this.factsIndexed < limit));
   }
 
   /** The counts after the changes, for the next run's record. */

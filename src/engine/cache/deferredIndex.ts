@@ -4,6 +4,7 @@ import type { FactFilter } from '../verify/factRelevance.js';
 import { DecisionCheck, type CardDecisions, type FileView } from './cardDecisions.js';
 import type { FactCache, FileExtraction } from './factCache.js';
 import type { WorkspaceFile } from '../workspace/workspaceFile.js';
+import { compareWalkOrder } from '../workspace/walkWorkspace.js';
 
 interface Entry {
   file: WorkspaceFile;
@@ -19,8 +20,7 @@ interface Entry {
  * is the real index built, by `replayInto`, in walk order.
  *
  * Parts are computed under `filter` without its budget (its `admit`), then compared with the
- * previous ones under the budget regime the file was read in (FileIndexPart.regime): a file the
- * budget cut short before is compared on what the budget would let in now.
+ * previous ones as the budget admits them in the regime both runs read them in (see `check`).
  */
 export class DeferredIndex {
   private readonly entries: Entry[] = [];
@@ -41,21 +41,32 @@ export class DeferredIndex {
     return part;
   }
 
-  /** Whether the previous decisions still hold, with the counts a new record needs. */
-  async check(previous: CardDecisions, snapshot: FactCache, budgetUsed: boolean): Promise<DecisionCheck> {
-    const check = new DecisionCheck(previous, budgetUsed);
+  /**
+   * Whether the previous decisions still hold, with the counts a new record needs. `limits`: the
+   * fact budget's soft and hard limits. Every change must come after the places the previous run's
+   * budget reached a limit (CardDecisions.crossed): then every file from the first change on is
+   * read in the same budget regime as before, and only the changed files admit differently.
+   */
+  async check(previous: CardDecisions, snapshot: FactCache, limits: readonly [number, number]): Promise<DecisionCheck> {
+    const check = new DecisionCheck(previous, limits);
+    const reached = previous.crossed.filter((p): p is string => p !== null);
+    const regime = reached.length;
+    const positions = new Map(this.entries.map((e, i) => [e.file.relPath, i]));
+    const firstChange = this.entries.findIndex((e) => e.part !== undefined);
+    for (const place of reached) {
+      const at = positions.get(place);
+      if (at === undefined || this.entries[at].part !== undefined || (firstChange !== -1 && firstChange < at)) check.shiftsBudget();
+    }
     const compare = async (relPath: string, after: FileIndexPart | undefined): Promise<void> => {
       const old = await snapshot.previous(relPath);
       const before = old ? partOf(old) : undefined;
       // A record without its index part, or one that cannot be read, hides what the file added.
       if (old && !before) return check.invalidate();
-      // The budget let in only some of the file's facts before: compare what it would let in now.
-      // Without the budget in play last time, every file was read as if none existed (a regime
-      // recorded by an older run is stale), and a part it had cut short cannot be compared.
-      const regime = !before ? 0 : budgetUsed ? before.regime : before.refused === 0 ? 0 : undefined;
-      const admitted = after && regime !== undefined ? this.admittedUnder(regime, after) : undefined;
-      if (after && !admitted) return check.invalidate();
-      check.apply(before && this.view(before, before), after && admitted && this.view(admitted, after));
+      // What the previous index took from the file, and what this one takes, in the regime both read it in.
+      const was = before && this.admittedUnder(regime, before);
+      const is = after && this.admittedUnder(regime, after);
+      if ((before && !was) || (after && !is)) return check.invalidate();
+      check.apply(before && was && this.view(was, before), after && is && this.view(is, after));
     };
     for (const e of this.entries) {
       if (check.stale) return check;
@@ -63,7 +74,9 @@ export class DeferredIndex {
     }
     for (const relPath of [...snapshot.previousPaths()]) {
       if (check.stale) return check;
-      if (!this.seen.has(relPath)) await compare(relPath, undefined);
+      if (this.seen.has(relPath)) continue;
+      if (reached.some((place) => compareWalkOrder(relPath, place) <= 0)) check.shiftsBudget();
+      await compare(relPath, undefined);
     }
     return check;
   }
@@ -73,42 +86,38 @@ export class DeferredIndex {
    * unchanged file whose snapshot record cannot be read again, or stands in for it no longer
    * (FactIndex.canReplay): its facts are then extracted.
    */
-  async replayInto(index: FactIndex, snapshot: FactCache, reread: (file: WorkspaceFile) => Promise<void>): Promise<void> {
+  async replayInto(index: FactIndex, snapshot: FactCache, reread: (file: WorkspaceFile) => Promise<void>, added?: (relPath: string) => void): Promise<void> {
     for (const e of this.entries) {
       if (e.part) {
         index.replay(e.part);
+        added?.(e.file.relPath);
         continue;
       }
       const old = await snapshot.previous(e.file.relPath);
       const part = old && partOf(old);
-      if (part && index.canReplay(part)) index.replay(part);
-      else await reread(e.file);
+      if (part && index.canReplay(part)) {
+        index.replay(part);
+        added?.(e.file.relPath);
+      } else {
+        await reread(e.file);
+      }
     }
     this.entries.length = 0;
   }
 
   /**
    * Builds, in walk order, an index that answers `lookups` as the whole one would: the facts
-   * answering one of them and every file's config names (the caller gives it the vocabulary).
-   * Only for a run the fact budget stays out of (the parts are added as they are). Leaves the
-   * noted files for `replayInto`, and returns false when a record cannot be read back.
+   * answering one of them (every fact still passes the budget) and every file's config names;
+   * the caller gives it the vocabulary. Leaves the noted files for `replayInto`, and returns
+   * false when a record cannot be read back or stand in for its file (FactIndex.canReplay).
    */
   async replayScoped(index: FactIndex, snapshot: FactCache, lookups: LookupSet): Promise<boolean> {
     for (const e of this.entries) {
       const part = e.part ?? await this.previousPart(snapshot, e.file.relPath);
-      // A part the budget cut short lacks facts a run outside the budget has.
-      if (!part || part.refused !== 0) return false;
+      if (!part || !index.canReplay(part)) return false;
       // Stored without words when it has no facts.
-      const words = part.words ?? [];
-      if (words.length !== part.facts.length) return false;
-      const facts: Fact[] = [];
-      const kept: typeof words = [];
-      part.facts.forEach((f, i) => {
-        if (!answersSome(f, words[i], lookups)) return;
-        facts.push(f);
-        kept.push(words[i]);
-      });
-      index.replay({ facts, words: kept, vocabulary: [], configNames: part.configNames, dropped: 0 });
+      if ((part.words?.length ?? 0) !== part.facts.length) return false;
+      index.replay(part, (f, w) => answersSome(f, w, lookups));
     }
     return true;
   }
@@ -118,12 +127,18 @@ export class DeferredIndex {
     return old && partOf(old);
   }
 
-  /** `part` as the budget in `regime` would have admitted it; undefined when that cannot be told. */
+  /**
+   * `part` as the budget in `regime` admits it; undefined when that cannot be told: the part was
+   * cut short by a stricter regime, or while the budget ran out.
+   */
   private admittedUnder(regime: number, part: FileIndexPart): FileIndexPart | undefined {
+    const complete = part.refused === 0 || (part.regime !== undefined && part.regime !== MIXED_REGIME && part.regime <= regime);
+    if (!complete) return undefined;
     if (regime === 0) return part;
     const admitsUnder = this.filter.admitsUnder;
-    if (regime === MIXED_REGIME || !admitsUnder || part.words?.length !== part.facts.length) return undefined;
-    const words = part.words;
+    // Stored without words when it has no facts.
+    const words = part.words ?? [];
+    if (!admitsUnder || words.length !== part.facts.length) return undefined;
     const keep = part.facts.map((f, i) => admitsUnder(regime, f, words[i].keys));
     return {
       ...part,

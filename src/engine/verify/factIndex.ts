@@ -193,12 +193,21 @@ export class FactIndex {
     return (this.filter.admitted?.() ?? 0) >= part.admittedBefore;
   }
 
-  /** Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the same filter (see `canReplay`). */
-  replay(part: FileIndexPart): void {
+  /**
+   * Adds a file as `addFile` recorded it: same index as adding all of its facts again, for the
+   * same filter (see `canReplay`). With `only`, the other facts still pass the fact budget but are
+   * not kept: an index for some lookups (DeferredIndex.replayScoped), whose vocabulary is given.
+   */
+  replay(part: FileIndexPart, only?: (fact: Fact, words: FactWords) => boolean): void {
     const words = part.words?.length === part.facts.length ? part.words : undefined;
+    if (only && !words && part.facts.length > 0) throw new Error('a part without its words cannot be replayed in part');
     this.beginFile();
     part.facts.forEach((f, i) => {
       const w = words?.[i];
+      if (only && w && !only(f, w)) {
+        this.filter?.admit?.(f, w.keys);
+        return;
+      }
       // Stored lists are one per fact: share them as computed ones are (most repeat).
       this.addOne(f, w && { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) });
     });

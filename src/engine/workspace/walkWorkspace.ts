@@ -73,6 +73,23 @@ interface FileCandidate {
 const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
+ * The order walkWorkspace yields two workspace paths in (`/`-separated, relative): in a folder,
+ * its files by name, then its subfolders by name, depth first. For paths no longer there.
+ */
+export function compareWalkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    const xFile = i === x.length - 1;
+    const yFile = i === y.length - 1;
+    if (xFile !== yFile) return xFile ? -1 : 1;
+    return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/**
  * Walk the workspace lazily, folder by folder, in sorted order (files of a folder, then its
  * subfolders, depth first). Problems with single paths (unreadable folders, symlink loops, links
  * leaving the workspace) become warnings and the walk goes on; only a root that is not a readable

@@ -250,6 +250,35 @@ describe('card decisions', () => {
     expect(budgetWarnings(await verify(root, options))).toEqual(budgetWarnings(cold));
   });
 
+  it('over the budget, an edit after the place it ran short decides again on a scoped index; one before it on the whole', async () => {
+    const big: Record<string, string> = { 'card.md': CARD, 'service/http.py': FILES['service/http.py'] };
+    for (let i = 0; i < 12; i++) big[`m${i}.py`] = `learning_rate = ${i}e-4\nbatch_size = ${i + 1}\nsize_hint = ${i + 100}\n`;
+    const { root, cacheDir } = workspace(big);
+    // Soft limit 20: reached a few files in, after which only facts of a setting the card states get in.
+    const options = { maxIndexedFacts: 20, concurrency: 1 };
+    const cold = await verify(root, { ...options, cacheDir });
+    expect(cold.warnings.some((w) => /bear on the card's claims/.test(w.message))).toBe(true);
+    const same = async (r: Awaited<ReturnType<typeof verify>>): Promise<void> => {
+      const fresh = await verify(root, options);
+      expect(r.claims).toEqual(fresh.claims);
+      expect([r.stats.facts, r.stats.factsIndexed]).toEqual([fresh.stats.facts, fresh.stats.factsIndexed]);
+    };
+    // m9.py is read after the soft limit: a new value, then one more fact the budget admits.
+    write(root, 'm9.py', big['m9.py'].replace('batch_size = 10', 'batch_size = 32'));
+    const value = await verify(root, { ...options, cacheDir });
+    expect(value.stats.cache?.index).toBe('scoped');
+    await same(value);
+    write(root, 'm9.py', `${big['m9.py']}batch_size = 32\n`);
+    const added = await verify(root, { ...options, cacheDir });
+    expect(added.stats.cache?.index).toBe('scoped');
+    await same(added);
+    // m0.py is read first: one more fact there moves the place the budget runs short.
+    write(root, 'm0.py', `${big['m0.py']}learning_rate = 3e-4\n`);
+    const early = await verify(root, { ...options, cacheDir });
+    expect(early.stats.cache?.index).toBe('whole');
+    await same(early);
+  });
+
   it('over the budget, an edit that frees room lets in facts the snapshot had left out (fast-check seed 2013307705)', async () => {
     const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Weight decay | 0.1 |\n';
     const adamw = 'optimizer = torch.optim.AdamW(params)';
@@ -305,9 +334,9 @@ describe('card decisions', () => {
     const line = fc.oneof(assignment, noise, named);
     const row = fc.tuple(fc.constantFrom(...labels), fc.constantFrom(...values)).map(([l, v]) => `| ${l} | ${v} |`);
     const edit = fc.oneof(
-      fc.record({ kind: fc.constant('append' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py'), line }),
-      fc.record({ kind: fc.constant('rewrite' as const), file: fc.constantFrom('train.py', 'lib/util.py'), lines: fc.array(line, { maxLength: 4 }) }),
-      fc.record({ kind: fc.constant('delete' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py', 'LICENSE', 'requirements.txt') }),
+      fc.record({ kind: fc.constant('append' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py', 'zz/late.py'), line }),
+      fc.record({ kind: fc.constant('rewrite' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'zz/late.py'), lines: fc.array(line, { maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('delete' as const), file: fc.constantFrom('train.py', 'lib/util.py', 'lib/new.py', 'zz/late.py', 'LICENSE', 'requirements.txt') }),
       // Licences and pins are looked up as a whole (FactIndex.withForm).
       fc.record({ kind: fc.constant('rewrite' as const), file: fc.constant('LICENSE'), lines: fc.constantFrom(['MIT License', '', 'Permission is hereby granted'], ['Apache License', 'Version 2.0, January 2004']) }),
       fc.record({ kind: fc.constant('rewrite' as const), file: fc.constant('requirements.txt'), lines: fc.constantFrom(['torch==2.1.0'], ['torch==1.13.1', 'numpy==1.26.0'], ['numpy']) }),
@@ -316,6 +345,7 @@ describe('card decisions', () => {
       fc.asyncProperty(
         fc.array(line, { minLength: 1, maxLength: 6 }),
         fc.array(line, { maxLength: 4 }),
+        fc.array(line, { maxLength: 4 }),
         fc.array(row, { minLength: 1, maxLength: 4 }),
         fc.constantFrom(
           '', 'The model reaches 91.2% accuracy on press releases.', 'Accuracy on held-out client tuning data is 0.9.', 'We optimize with AdamW on loans issued in 2018.',
@@ -323,15 +353,17 @@ describe('card decisions', () => {
         ),
         fc.array(edit, { minLength: 1, maxLength: 3 }),
         // A small budget makes what the index keeps depend on the order files are added in, which
-        // must be the walk's however many files are read at once.
-        fc.constantFrom(50_000, 4),
+        // must be the walk's however many files are read at once; edits after the places it ran
+        // out (zz/late.py is read last) keep the other files' share.
+        fc.constantFrom(50_000, 4, 2),
         fc.constantFrom(1, 8),
-        async (main, other, rows, sentence, steps, maxIndexedFacts, concurrency) => {
+        async (main, other, late, rows, sentence, steps, maxIndexedFacts, concurrency) => {
           const options = { concurrency, maxIndexedFacts };
           const files: Record<string, string> = {
             'card.md': ['# Card', '', '| Hyperparameter | Value |', '|---|---|', ...rows, '', sentence, ''].join('\n'),
             'train.py': `${main.join('\n')}\n`,
             'lib/util.py': `${other.join('\n')}\n`,
+            'zz/late.py': `${late.join('\n')}\n`,
             'results/metrics.json': '{"eval_accuracy": 0.912}',
             LICENSE: 'MIT License\n',
             'requirements.txt': 'torch==2.1.0\n',

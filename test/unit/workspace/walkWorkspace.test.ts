@@ -1,7 +1,8 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { walkWorkspace } from '../../../src/engine/workspace/walkWorkspace.js';
+import fc from 'fast-check';
+import { compareWalkOrder, walkWorkspace } from '../../../src/engine/workspace/walkWorkspace.js';
 import { addFiles, makeTree, removeTree, walkAll } from './workspaceFixture.js';
 
 const roots: string[] = [];
@@ -246,5 +247,23 @@ describe('walkWorkspace: laziness', () => {
     const rest: string[] = [];
     for await (const f of gen) rest.push(f.relPath);
     expect(rest).toEqual(['z/b.py', 'z/late.py']);
+  });
+});
+
+describe('compareWalkOrder', () => {
+  it('orders any two paths as the walk yields them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.array(fc.constantFrom('a', 'b', 'B', 'a.py', 'b.py', 'z-1', 'z_1', 'z'), { minLength: 1, maxLength: 3 }).map((p) => p.join('/')), { minLength: 2, maxLength: 8 }),
+        async (candidates) => {
+          // A path cannot be both a file and a folder: keep those no other path runs through.
+          const files = candidates.filter((p) => !candidates.some((q) => q.startsWith(`${p}/`)));
+          const root = await tree(Object.fromEntries(files.map((p) => [p, ''])));
+          const { paths } = await walkAll(root);
+          expect([...paths].sort(compareWalkOrder)).toEqual(paths);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
