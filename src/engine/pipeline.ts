@@ -7,11 +7,12 @@ import { extractClaimUnits } from './card/extractClaims.js';
 import { walkWorkspace } from './workspace/walkWorkspace.js';
 import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
 import { openCardSnapshot } from './cache/cardSnapshot.js';
-import { decisionsKey, forgetCardDecisions, loadCardDecisions, lookupScope, recordedUnit, saveCardDecisions, type CardDecisions, type DecisionCheck } from './cache/cardDecisions.js';
+import { decisionsKey, forgetCardDecisions, loadCardDecisions, lookupScope, recordedUnit, saveCardDecisions, type BudgetPlace, type CardDecisions, type DecisionCheck } from './cache/cardDecisions.js';
 import { DeferredIndex } from './cache/deferredIndex.js';
 import { engineFingerprint } from './cache/engineFingerprint.js';
 import { fileFacts } from './cache/fileFacts.js';
-import { FactIndex, LookupSet } from './verify/factIndex.js';
+import { FactIndex, LookupSet, type FileIndexPart } from './verify/factIndex.js';
+import type { Fact } from './facts/fact.js';
 import { cardFactFilter, factFilterOf, type FactFilter } from './verify/factRelevance.js';
 import { NativeMemoryGuard } from './memory/nativeMemory.js';
 import { verifyUnit } from './verify/verifyUnit.js';
@@ -124,7 +125,11 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // more than extracting them here. Threads take over from the few first files on.
   let extractedHere = snapshot?.generation ? 0 : FEW_FILES;
   /** Reads and extracts a file; the returned step adds it to the index (in walk order: see below). */
-  const extracted = async (file: WorkspaceFile, key: string): Promise<() => Promise<void>> => {
+  const extracted = async (
+    file: WorkspaceFile,
+    key: string,
+    add: (facts: Fact[]) => FileIndexPart = (facts) => (deferred ? deferred.changed(file, facts) : index.addFile(facts)),
+  ): Promise<() => Promise<void>> => {
     const extractThreads = extractedHere++ < FEW_FILES ? 0 : opts.extractThreads;
     const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads }, await factCache());
     return async () => {
@@ -135,12 +140,17 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       }
       const { facts, warnings } = read;
       fileWarnings(file, warnings, read.encoding);
-      const part = deferred ? deferred.changed(file, facts) : index.addFile(facts);
-      const { facts: kept, ...added } = part;
+      const { facts: kept, ...added } = add(facts);
       await snapshot?.store(file, key, '', walkStartedAt, { facts: kept, warnings, ...(read.encoding ? { encoding: read.encoding } : {}), index: added });
     };
   };
   const extract = async (file: WorkspaceFile, key: string): Promise<void> => (await extracted(file, key))();
+  /** An unchanged file whose snapshot record cannot stand in for it (DeferredIndex.replayInto): extracted and added in its place. */
+  const reread = async (file: WorkspaceFile, into: DeferredIndex): Promise<void> => (await extracted(file, readKey(file, opts.maxFileBytes), (facts) => {
+    const part = into.partOf(facts);
+    index.replay(part);
+    return part;
+  }))();
   const fileWarnings = (file: WorkspaceFile, warnings: readonly string[], encoding: string | undefined): void => {
     if (encoding) sink.warning({ path: file.relPath, message: `not UTF-8; read as ${encoding}` });
     for (const w of warnings) sink.warning({ path: file.relPath, message: withoutPathPrefix(w, file.relPath) });
@@ -205,12 +215,14 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         const lookups = scope && new LookupSet(scope);
         // Its own budget count; what it says is said only if this index is the one used.
         const limitWarnings: string[] = [];
-        const scopedIndex = lookups && filter?.spec ? new FactIndex(factFilterOf(filter.spec, { ...budget, onLimit: (m) => limitWarnings.push(m) })) : undefined;
-        if (lookups && scopedIndex && await deferred.replayScoped(scopedIndex, snapshot, lookups)) {
+        const scopedFilter = lookups && filter?.spec ? factFilterOf(filter.spec, { ...budget, onLimit: (m) => limitWarnings.push(m) }) : undefined;
+        const scopedIndex = scopedFilter && new FactIndex(scopedFilter);
+        if (lookups && scopedFilter && scopedIndex && await deferred.replayScoped(scopedIndex, scopedFilter, snapshot, lookups, reusable.crossed)) {
           scopedIndex.knowWords(check.words().map(([w]) => w));
+          scopedIndex.knowConfigNames(reusable.configNames);
           scoped = { index: scopedIndex.finish(), lookups, check, limitWarnings };
         } else {
-          await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)), (relPath) => places.after(relPath));
+          await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => places.after(relPath));
         }
       }
     }
@@ -247,7 +259,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (reused && reusable) {
     for (const message of reusable.warnings) cardWarning(message);
     const { summary, claims } = await emitUnits(reusable.units, sink, progress, signal);
-    await remember({ factsIndexed: reusable.factsIndexed, crossed: reusable.crossed, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
+    await remember({ factsIndexed: reusable.factsIndexed, crossed: reusable.crossed, configNames: reusable.configNames, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
     const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: reusable.factsIndexed + reused.dropped, factsIndexed: reusable.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
     if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims, index: 'none' };
@@ -258,7 +270,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const early = scoped && kept && deferred ? decideScoped(units(), kept, scoped, doc) : undefined;
   if (scoped && !early && deferred && snapshot) {
     scoped = undefined;
-    await deferred.replayInto(index, snapshot, (file) => extract(file, readKey(file, opts.maxFileBytes)), (relPath) => places.after(relPath));
+    await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => places.after(relPath));
   }
   for (const message of scoped?.limitWarnings ?? []) cardWarning(message);
   const deciding = scoped?.index ?? index.finish();
@@ -301,8 +313,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // A scoped index holds some facts only: the counts are the previous run's, with the changes.
   // The budget reached its limits where it did before (DecisionCheck.budgetHolds).
   const totals = scoped && reusable
-    ? { factsIndexed: scoped.check.factsIndexed, crossed: reusable.crossed, dropped: scoped.check.dropped, words: scoped.check.words() }
-    : { factsIndexed: index.all.length, crossed: places.crossed, dropped: index.dropped, words: [...index.wordFiles] };
+    ? { factsIndexed: scoped.check.factsIndexed, crossed: reusable.crossed, configNames: reusable.configNames, dropped: scoped.check.dropped, words: scoped.check.words() }
+    : { factsIndexed: index.all.length, crossed: places.crossed, configNames: [...index.configNames], dropped: index.dropped, words: [...index.wordFiles] };
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: totals.factsIndexed + totals.dropped, factsIndexed: totals.factsIndexed, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
@@ -313,7 +325,9 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
 
 /** Where the fact budget reached its limits in this run's walk (CardDecisions.crossed). */
 class BudgetPlaces {
-  readonly crossed: [string | null, string | null] = [null, null];
+  readonly crossed: [BudgetPlace | null, BudgetPlace | null] = [null, null];
+  /** The budget's count before the file being added. */
+  private before = 0;
 
   constructor(private readonly filter: FactFilter | undefined, private readonly limits: readonly [number, number]) {}
 
@@ -322,8 +336,9 @@ class BudgetPlaces {
     const admitted = this.filter?.admitted?.();
     if (admitted === undefined) return;
     this.limits.forEach((limit, i) => {
-      if (this.crossed[i] === null && admitted >= limit) this.crossed[i] = relPath;
+      if (this.crossed[i] === null && admitted >= limit) this.crossed[i] = [relPath, this.before];
     });
+    this.before = admitted;
   }
 }
 

@@ -16,6 +16,9 @@ import { sha1Hex } from './factPack.js';
  * and its index, so a re-run hands back the results of every unit none of whose lookups answers
  * differently after the edits; when that is all of them, the index is not even built.
  */
+const BudgetPlaceSchema = z.tuple([z.string(), z.number().int().min(0)]);
+export type BudgetPlace = z.infer<typeof BudgetPlaceSchema>;
+
 const CardDecisionsSchema = z.object({
   version: z.literal(1),
   /** Engine, options, card path and text (see `decisionsKey`): anything else decides afresh. */
@@ -26,10 +29,12 @@ const CardDecisionsSchema = z.object({
   snapshot: z.string(),
   factsIndexed: z.number().int().min(0),
   /**
-   * The files after which the fact budget's count first stood at its soft and its hard limit
-   * (null: never), in walk order: an edit after both places cannot shift what other files admit.
+   * Where the fact budget's count reached its soft and its hard limit (null: never): the file, and
+   * the count when it was added. An edit after both places cannot shift what other files admit.
    */
-  crossed: z.tuple([z.string().nullable(), z.string().nullable()]),
+  crossed: z.tuple([BudgetPlaceSchema.nullable(), BudgetPlaceSchema.nullable()]),
+  /** Config file stems the index held (FactIndex.configNames): any change of them decides afresh. */
+  configNames: z.array(z.string()),
   dropped: z.number().int().min(0),
   /** [card word, files that say it]. */
   words: z.array(z.tuple([z.string(), z.number().int().min(1)])),
@@ -197,8 +202,9 @@ export class DecisionCheck {
    * reached now (the count of kept facts bounds the budget's, which leaves out versions and licences).
    */
   private budgetHolds(): boolean {
+    const crossed = this.previous.crossed;
     if (this.budgetShifted) return false;
-    return this.limits.every((limit, i) => this.previous.crossed[i] !== null || (this.previous.factsIndexed < limit && this.factsIndexed < limit));
+    return this.limits.every((limit, i) => crossed[i] !== null || (this.previous.factsIndexed < limit && this.factsIndexed < limit));
   }
 
   /** The counts after the changes, for the next run's record. */

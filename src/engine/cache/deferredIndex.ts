@@ -33,9 +33,14 @@ export class DeferredIndex {
     this.seen.add(file.relPath);
   }
 
+  /** What a file's facts offer the index before the budget (what the snapshot keeps of a file read afresh). */
+  partOf(facts: readonly Fact[]): FileIndexPart {
+    return new FactIndex(this.filter).addFile(facts);
+  }
+
   /** Notes a file extracted afresh and returns its part (for the snapshot). */
   changed(file: WorkspaceFile, facts: readonly Fact[]): FileIndexPart {
-    const part = new FactIndex(this.filter).addFile(facts);
+    const part = this.partOf(facts);
     this.entries.push({ file, part });
     this.seen.add(file.relPath);
     return part;
@@ -49,7 +54,7 @@ export class DeferredIndex {
    */
   async check(previous: CardDecisions, snapshot: FactCache, limits: readonly [number, number]): Promise<DecisionCheck> {
     const check = new DecisionCheck(previous, limits);
-    const reached = previous.crossed.filter((p): p is string => p !== null);
+    const reached = previous.crossed.flatMap((p) => (p ? [p[0]] : []));
     const regime = reached.length;
     const positions = new Map(this.entries.map((e, i) => [e.file.relPath, i]));
     const firstChange = this.entries.findIndex((e) => e.part !== undefined);
@@ -84,7 +89,7 @@ export class DeferredIndex {
   /**
    * Builds the real index from the noted files, in walk order. `reread` is called for an
    * unchanged file whose snapshot record cannot be read again, or stands in for it no longer
-   * (FactIndex.canReplay): its facts are then extracted.
+   * (FactIndex.canReplay): it must extract the file's facts and add them to `index` then.
    */
   async replayInto(index: FactIndex, snapshot: FactCache, reread: (file: WorkspaceFile) => Promise<void>, added?: (relPath: string) => void): Promise<void> {
     for (const e of this.entries) {
@@ -95,24 +100,33 @@ export class DeferredIndex {
       }
       const old = await snapshot.previous(e.file.relPath);
       const part = old && partOf(old);
-      if (part && index.canReplay(part)) {
-        index.replay(part);
-        added?.(e.file.relPath);
-      } else {
-        await reread(e.file);
-      }
+      if (part && index.canReplay(part)) index.replay(part);
+      else await reread(e.file);
+      added?.(e.file.relPath);
     }
     this.entries.length = 0;
   }
 
   /**
    * Builds, in walk order, an index that answers `lookups` as the whole one would: the facts
-   * answering one of them (every fact still passes the budget) and every file's config names;
-   * the caller gives it the vocabulary. Leaves the noted files for `replayInto`, and returns
-   * false when a record cannot be read back or stand in for its file (FactIndex.canReplay).
+   * answering one of them and every file's config names (the caller gives it the vocabulary).
+   * Every fact of the files it reads still passes the budget of `filter`. A file whose record
+   * cannot hold such a fact (LookupSet.needles) is not read: the budget's count then runs short,
+   * which changes nothing but at the places it reached a limit (`crossed`, after a `check` that
+   * holds), where it is set to the count recorded there. Leaves the noted files for `replayInto`,
+   * and returns false when a record cannot be read back or stand in for its file.
    */
-  async replayScoped(index: FactIndex, snapshot: FactCache, lookups: LookupSet): Promise<boolean> {
+  async replayScoped(index: FactIndex, filter: FactFilter, snapshot: FactCache, lookups: LookupSet, crossed: CardDecisions['crossed']): Promise<boolean> {
+    const needles = lookups.needles();
+    const places = new Map(crossed.flatMap((p) => (p ? [p] : [])));
     for (const e of this.entries) {
+      const start = places.get(e.file.relPath);
+      if (start !== undefined) filter.seek?.(start);
+      else if (!e.part && needles) {
+        const mentions = await snapshot.previousMentions(e.file.relPath, needles);
+        if (mentions === undefined) return false;
+        if (!mentions) continue;
+      }
       const part = e.part ?? await this.previousPart(snapshot, e.file.relPath);
       if (!part || !index.canReplay(part)) return false;
       // Stored without words when it has no facts.

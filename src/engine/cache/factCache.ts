@@ -230,6 +230,17 @@ export class FactCache {
     return entry ? (await this.load(entry, relPath))?.extraction : undefined;
   }
 
+  /**
+   * Whether the previous pack's record of `relPath` holds one of `needles` (byte strings), read
+   * without decoding it; undefined when it holds no valid record.
+   */
+  async previousMentions(relPath: string, needles: readonly Buffer[]): Promise<boolean | undefined> {
+    const entry = this.entries.get(relPath);
+    const bytes = entry && await this.checkedBytes(entry);
+    if (!bytes) return undefined;
+    return needles.some((n) => bytes.includes(n));
+  }
+
   /** The files the previous pack held (less those whose records proved damaged). */
   previousPaths(): IterableIterator<string> {
     return this.entries.keys();

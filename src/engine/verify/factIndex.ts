@@ -183,12 +183,15 @@ export class FactIndex {
 
   /**
    * Whether `replay(part)` adds what `addFile` of the file's facts would add now: always for a
-   * part the budget cut nothing from; for one it did, only while the budget has admitted at least
-   * as many facts as it had then, so that it refuses what it refused then (a part recorded after
-   * the budget ran out lacks facts an earlier place in the walk would admit).
+   * part the budget cut nothing from; for one it did, only where the budget is at least as strict
+   * (its regime, or for a part during which the budget ran out, its count), so that it refuses
+   * what it refused then (a part recorded after the budget ran out lacks facts an earlier place
+   * in the walk would admit).
    */
   canReplay(part: FileIndexPart): boolean {
     if (!this.filter?.admit || part.refused === 0) return true;
+    // Read throughout in one regime, it lacks only facts that regime refuses, as any stricter one does.
+    if (part.regime !== undefined && part.regime !== MIXED_REGIME) return (this.filter.regime?.() ?? 0) >= part.regime;
     if (part.refused === undefined || part.admittedBefore === undefined) return false;
     return (this.filter.admitted?.() ?? 0) >= part.admittedBefore;
   }
@@ -413,6 +416,11 @@ export class FactIndex {
     for (const w of words) this.vocabulary.add(w);
   }
 
+  /** Adds config file stems, as `knowWords` the vocabulary. */
+  knowConfigNames(names: Iterable<string>): void {
+    for (const n of names) this.configNames.add(n);
+  }
+
   /** For data derived from `all` and cached per index: using it is looking at every fact. */
   lookedAtAll(): void {
     this.looked?.add(LOOKED_AT_ALL);
@@ -515,6 +523,22 @@ export class LookupSet {
 
   has(lookup: string): boolean {
     return this.lookups.has(lookup);
+  }
+
+  /**
+   * What a stored record of facts (JSON, with each fact's keys and words) must contain as a
+   * string to hold a fact answering one of these lookups; undefined when that cannot be told
+   * from its text (identity words are derived from the facts, not stored).
+   */
+  needles(): Buffer[] | undefined {
+    if (this.identity) return undefined;
+    const out: Buffer[] = [];
+    for (const l of this.lookups) {
+      const colon = l.indexOf(':');
+      const kind = l.slice(0, colon + 1);
+      if (kind === LOOKED_AT_KEY || kind === LOOKED_AT_TOKEN || kind === LOOKED_AT_FORM) out.push(Buffer.from(JSON.stringify(l.slice(colon + 1))));
+    }
+    return out;
   }
 
   /**

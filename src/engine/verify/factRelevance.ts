@@ -40,6 +40,8 @@ export interface FactFilter {
   regime?(): number;
   /** How many facts the budget has admitted so far (versions and licences are not counted). */
   admitted?(): number;
+  /** Sets that count: an index that skips files it does not need picks it up where a run reached a limit (DeferredIndex.replayScoped). */
+  seek?(admitted: number): void;
   /** Whether the budget in `regime` admits a kept fact (the same rule as `admit`, without counting). */
   admitsUnder?(regime: number, fact: Fact, keys: readonly string[]): boolean;
   /** Card words and terms: the only ones the index's vocabulary is ever asked about. */
@@ -162,8 +164,6 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
     .digest('hex');
 
   let admitted = 0;
-  let softTold = false;
-  let hardTold = false;
   const strength = (fact: Fact, factKeys: readonly string[]): number => {
     if (fact.form === 'version' || fact.form === 'license') return 0;
     if (ALWAYS_KEPT.has(fact.form)) return 1;
@@ -171,25 +171,19 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
     return 2;
   };
   const regime = (): number => (!budget || admitted < budget.softLimit ? 0 : admitted < budget.hardLimit ? 1 : 2);
+  // Told when a limit is reached (not when a fact is first refused): where that happens depends
+  // only on the files before, which a re-run that skips files it does not need can tell.
   const admit = (fact: Fact, factKeys: readonly string[]): boolean => {
     const s = strength(fact, factKeys);
     if (s === 0 || !budget) return true;
-    const r = regime();
-    if (r === 2) {
-      if (!hardTold) {
-        hardTold = true;
-        budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims, the most CardCheck keeps in memory: facts of the files read after this point are left out (narrow the workspace with exclude globs)`);
-      }
-      return false;
-    }
-    if (r === 1 && s === 2) {
-      if (!softTold) {
-        softTold = true;
-        budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims: to bound memory, facts of the files read after this point are kept only when they name a setting the card states (narrow the workspace with exclude globs)`);
-      }
-      return false;
-    }
+    if (s > 2 - regime()) return false;
     admitted++;
+    if (admitted === budget.softLimit) {
+      budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims: to bound memory, facts of the files read after this point are kept only when they name a setting the card states (narrow the workspace with exclude globs)`);
+    }
+    if (admitted === budget.hardLimit) {
+      budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims, the most CardCheck keeps in memory: facts of the files read after this point are left out (narrow the workspace with exclude globs)`);
+    }
     return true;
   };
 
@@ -203,7 +197,7 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
       return weak(fact, tokens);
     },
     admitsUnder: (r, fact, factKeys) => strength(fact, factKeys) <= 2 - r,
-    ...(budget ? { admit, regime, admitted: () => admitted } : {}),
+    ...(budget ? { admit, regime, admitted: () => admitted, seek: (n: number) => { admitted = n; } } : {}),
   };
 }
 

@@ -279,6 +279,36 @@ describe('card decisions', () => {
     await same(early);
   });
 
+  it('over the budget, a scoped re-run that skips files meets the budget where it ran short with the count it had there', async () => {
+    const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Batch size | 1 |\n\nWe use a learning rate of 3e-4 and a foo ratio of 0.25.\n';
+    // a.py says nothing the sentence looks up (it is skipped), but fills the budget to one short
+    // of its soft limit: b.py's first ratio gets in, its second does not.
+    const { root, cacheDir } = workspace({ 'card.md': card, 'a.py': 'batch_size = 1\nbatch_size = 2\n', 'b.py': 'foo_ratio = 0.25\nfoo_ratio = 0.5\n', 'z.py': 'learning_rate = 3e-4\n' });
+    const options = { concurrency: 1, maxIndexedFacts: 3 };
+    await verify(root, { ...options, cacheDir });
+    write(root, 'z.py', 'learning_rate = 1e-3\n');
+    const cached = await verify(root, { ...options, cacheDir });
+    expect(cached.stats.cache?.index).toBe('scoped');
+    const fresh = await verify(root, options);
+    expect(cached.claims).toEqual(fresh.claims);
+    expect([cached.stats.facts, cached.stats.factsIndexed]).toEqual([fresh.stats.facts, fresh.stats.factsIndexed]);
+  });
+
+  it('a record the budget had cut short is extracted again in its place in the walk, not after the others', async () => {
+    const adamw = 'optimizer = torch.optim.AdamW(params)';
+    const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Timeout | 0.1 |\n';
+    const { root, cacheDir } = workspace({ 'card.md': card, 'train.py': `timeout = 0.1\n${adamw}\n${adamw}\n`, 'lib/util.py': `${adamw}\n${adamw}\n`, 'results/metrics.json': '{"eval_accuracy": 0.912}' });
+    const options = { concurrency: 1, maxIndexedFacts: 4 };
+    await verify(root, { ...options, cacheDir });
+    // lib/util.py is where the budget ran short; with one fact less before it, it admits more,
+    // and results/metrics.json, read after it, must then meet the budget as a fresh run has it.
+    write(root, 'train.py', `${adamw}\n${adamw}\n`);
+    const cached = await verify(root, { ...options, cacheDir });
+    const fresh = await verify(root, options);
+    expect([cached.stats.facts, cached.stats.factsIndexed]).toEqual([fresh.stats.facts, fresh.stats.factsIndexed]);
+    expect(cached.claims).toEqual(fresh.claims);
+  });
+
   it('over the budget, an edit that frees room lets in facts the snapshot had left out (fast-check seed 2013307705)', async () => {
     const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Weight decay | 0.1 |\n';
     const adamw = 'optimizer = torch.optim.AdamW(params)';
