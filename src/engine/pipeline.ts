@@ -124,12 +124,16 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // A re-run on a snapshot usually reads a file or two: starting extraction threads would cost
   // more than extracting them here. Threads take over from the few first files on.
   let extractedHere = snapshot?.generation ? 0 : FEW_FILES;
+  let extractions = 0;
+  let extractionsAtYield = 0;
+  let notedSinceYield = 0;
   /** Reads and extracts a file; the returned step adds it to the index (in walk order: see below). */
   const extracted = async (
     file: WorkspaceFile,
     key: string,
     add: (facts: Fact[]) => FileIndexPart = (facts) => (deferred ? deferred.changed(file, facts) : index.addFile(facts)),
   ): Promise<() => Promise<void>> => {
+    extractions++;
     const extractThreads = extractedHere++ < FEW_FILES ? 0 : opts.extractThreads;
     const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads }, await factCache());
     return async () => {
@@ -197,9 +201,14 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       lastAdded = task.catch(() => undefined);
       inFlight.add(task);
       void task.finally(() => inFlight.delete(task));
-      // Let native parse trees go between files (DEPENDENCIES.md: sync loops keep them alive).
+      // Let native parse trees go between files (DEPENDENCIES.md: sync loops keep them alive):
+      // after each file read afresh. A re-run that only notes unchanged files yields now and then.
       if (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
-      else await new Promise<void>((r) => setImmediate(r));
+      else if (extractions !== extractionsAtYield || ++notedSinceYield >= NOTED_PER_YIELD) {
+        extractionsAtYield = extractions;
+        notedSinceYield = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
     await Promise.all(inFlight);
     if (deferred && reusable && snapshot) {
@@ -362,6 +371,9 @@ function decideScoped(
   }
   return out;
 }
+
+/** Files the walk goes through without a turn of the event loop when it reads none afresh. */
+const NOTED_PER_YIELD = 256;
 
 /** Files a re-run extracts on its own thread before it starts extraction threads. */
 const FEW_FILES = 4;
