@@ -3,6 +3,9 @@
 const n = (x) => (typeof x === 'number' ? x.toLocaleString('en-US') : String(x));
 const s = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms} ms`);
 
+/** A re-run's time, its share of the cold run and the index it built (stats.cache.index). */
+const rerun = (run, ratio) => `${s(run.wallMs)} (${Math.round(ratio * 100)}%${run.cache?.index ? `, ${run.cache.index}` : ''})`;
+
 export function renderMarkdown(report) {
   const m = report.machine;
   const lines = [
@@ -13,8 +16,9 @@ export function renderMarkdown(report) {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of report.results) {
-    lines.push(`| ${r.label} | ${n(r.files)} (${n(r.pythonFiles)}) | ${r.megabytes} | ${s(r.cold.wallMs)} | ${r.cold.workerPeakRssMb} MB | ${r.cold.hostRssGrowthMb} MB | ${n(r.cold.largestMessageBytes)} B | ${n(r.cold.messagesPerSecond)} | ${s(r.warm.wallMs)} (${Math.round(r.ratios.warmVsCold * 100)}%) | ${s(r.warmSeen.wallMs)} (${Math.round(r.ratios.warmSeenVsCold * 100)}%) | ${s(r.astGrep.ms)} | ${s(r.ripgrep.ms)} | ${r.ratios.coldVsAstGrep}× | ${r.ratios.coldVsRipgrep}× |`);
+    lines.push(`| ${r.label} | ${n(r.files)} (${n(r.pythonFiles)}) | ${r.megabytes} | ${s(r.cold.wallMs)} | ${r.cold.workerPeakRssMb} MB | ${r.cold.hostRssGrowthMb} MB | ${n(r.cold.largestMessageBytes)} B | ${n(r.cold.messagesPerSecond)} | ${rerun(r.warm, r.ratios.warmVsCold)} | ${rerun(r.warmSeen, r.ratios.warmSeenVsCold)} | ${s(r.astGrep.ms)} | ${s(r.ripgrep.ms)} | ${r.ratios.coldVsAstGrep}× | ${r.ratios.coldVsRipgrep}× |`);
   }
+  lines.push('', 'Re-runs: time, share of the cold run, and the fact index built: none (every verdict handed back), scoped (only the facts the claims decided again look up) or whole.');
   lines.push('', '| Corpus | Target | Value | Result |', '|---|---|---:|---|');
   for (const r of report.results) for (const t of r.targets) lines.push(`| ${r.label} | ${t.name} | ${t.value} | ${t.pass ? 'pass' : '**FAIL**'} |`);
   lines.push('');
