@@ -3,7 +3,7 @@ import type { CardFormat, ClaimResult, EngineWarning, Stats, Summary } from './m
 import { EngineOptionsSchema, type EngineOptionsInput } from './options.js';
 import type { Progress } from '../protocol/events.js';
 import { loadCard } from './card/loadCard.js';
-import { extractClaimUnits } from './card/extractClaims.js';
+import { claimUnitAt, extractPlacedClaimUnits, type ClaimUnitPlace } from './card/extractClaims.js';
 import { walkWorkspace } from './workspace/walkWorkspace.js';
 import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
 import { openCardSnapshot } from './cache/cardSnapshot.js';
@@ -84,12 +84,16 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // its claims are read again only if they must be decided again.
   const previous = cacheDir && decisionKey ? await loadCardDecisions(cacheDir, cardAbs, decisionKey) : undefined;
   let claimUnits: ClaimUnit[] | undefined;
+  let claimPlaces: ClaimUnitPlace[] = [];
   const units = (): ClaimUnit[] => {
     if (claimUnits) return claimUnits;
-    claimUnits = extractClaimUnits(doc);
+    const placed = extractPlacedClaimUnits(doc);
+    claimUnits = placed.units;
+    claimPlaces = placed.places;
     if (claimUnits.length > opts.maxClaims) {
       cardWarning(`the card has ${claimUnits.length} claims; only the first ${opts.maxClaims} are checked (maxClaims)`);
       claimUnits = claimUnits.slice(0, opts.maxClaims);
+      claimPlaces = claimPlaces.slice(0, opts.maxClaims);
     }
     return claimUnits;
   };
@@ -117,7 +121,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let reused: DecisionCheck | undefined;
   let partial: ReadonlySet<string> | undefined;
   /** An index of only what the units to decide again look up (DeferredIndex.replayScoped), with the changes it was built from. */
-  let scoped: { index: FactIndex; lookups: LookupSet; check: DecisionCheck; limitWarnings: string[] } | undefined;
+  let scoped: { index: FactIndex; lookups: LookupSet; check: DecisionCheck } | undefined;
   const places = new BudgetPlaces(filter, [budget.softLimit, budget.hardLimit]);
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
@@ -223,13 +227,13 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         const scope = changed && filter?.spec ? lookupScope(reusable, changed) : undefined;
         const lookups = scope && new LookupSet(scope);
         // Its own budget count; what it says is said only if this index is the one used.
-        const limitWarnings: string[] = [];
-        const scopedFilter = lookups && filter?.spec ? factFilterOf(filter.spec, { ...budget, onLimit: (m) => limitWarnings.push(m) }) : undefined;
+        // Its own budget count; a run on it repeats the previous run's warnings (its limits are reached where they were).
+        const scopedFilter = lookups && filter?.spec ? factFilterOf(filter.spec, { ...budget, onLimit: () => undefined }) : undefined;
         const scopedIndex = scopedFilter && new FactIndex(scopedFilter);
         if (lookups && scopedFilter && scopedIndex && await deferred.replayScoped(scopedIndex, scopedFilter, snapshot, lookups, reusable.crossed)) {
           scopedIndex.knowWords(check.words().map(([w]) => w));
           scopedIndex.knowConfigNames(reusable.configNames);
-          scoped = { index: scopedIndex.finish(), lookups, check, limitWarnings };
+          scoped = { index: scopedIndex.finish(), lookups, check };
         } else {
           await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => places.after(relPath));
         }
@@ -268,20 +272,24 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (reused && reusable) {
     for (const message of reusable.warnings) cardWarning(message);
     const { summary, claims } = await emitUnits(reusable.units, sink, progress, signal);
-    await remember({ factsIndexed: reusable.factsIndexed, crossed: reusable.crossed, configNames: reusable.configNames, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
+    await remember({ factsIndexed: reusable.factsIndexed, crossed: reusable.crossed, configNames: reusable.configNames, places: reusable.places, dropped: reused.dropped, words: reused.words(), units: reusable.units, looked: reusable.looked });
     const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: reusable.factsIndexed + reused.dropped, factsIndexed: reusable.factsIndexed, claims, durationMs: Date.now() - started };
     const cacheNow = cacheStats();
     if (cacheNow) stats.cache = { ...cacheNow, claimsReused: claims, index: 'none' };
     return { card, summary, stats };
   }
-  const kept = partial && reusable && reusable.units.length === units().length ? { changed: partial, previous: reusable } : undefined;
-  // Decided ahead on the scoped index; a unit that now looks up something else needs the whole index.
-  const early = scoped && kept && deferred ? decideScoped(units(), kept, scoped, doc) : undefined;
+  // The previous run's units, when this one may keep some of them (same card, so the same units).
+  let kept = partial && reusable ? { changed: partial, previous: reusable } : undefined;
+  // Decided ahead on the scoped index, each unit extracted alone from the card; a unit that now
+  // looks up something else needs the whole index.
+  const placed = kept?.previous.places;
+  const early = scoped && kept && placed && deferred ? decideScoped((i) => claimUnitAt(doc, placed[i]), kept, scoped, doc) : undefined;
   if (scoped && !early && deferred && snapshot) {
     scoped = undefined;
     await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => places.after(relPath));
   }
-  for (const message of scoped?.limitWarnings ?? []) cardWarning(message);
+  if (scoped && reusable) for (const message of reusable.warnings) cardWarning(message);
+  else if (kept && kept.previous.units.length !== units().length) kept = undefined;
   const deciding = scoped?.index ?? index.finish();
 
   const context = cardContext(doc, deciding);
@@ -295,7 +303,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     : undefined;
   const recorded: Pick<CardDecisions, 'units' | 'looked'> | undefined = decisionKey && !llm ? { units: [], looked: [] } : undefined;
   let claimsReused = 0;
-  const decide = (unit: ClaimUnit, i?: number): ClaimResult[] => {
+  const decide = (unit: () => ClaimUnit, i?: number): ClaimResult[] => {
     const looked = kept && i !== undefined ? kept.previous.looked[i] : undefined;
     if (kept && i !== undefined && looked && !looked.some((l) => kept.changed.has(l))) {
       const results = kept.previous.units[i];
@@ -310,20 +318,22 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       recorded?.looked.push(ahead.looked);
       return ahead.value;
     }
-    if (!recorded) return verifyUnit(unit, deciding, context);
-    const tracked = deciding.track(() => verifyUnit(unit, deciding, context));
+    if (!recorded) return verifyUnit(unit(), deciding, context);
+    const tracked = deciding.track(() => verifyUnit(unit(), deciding, context));
     recorded.units.push(recordedUnit(tracked.value));
     recorded.looked.push(tracked.looked);
     return tracked.value;
   };
   // The LLM pass refines unverified claims a few units ahead but hands them back in card order.
-  const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units(), decide) : eachUnit(units(), decide);
+  // A scoped run hands back or has decided every unit: it extracts none of them again here.
+  const count = scoped && reusable ? reusable.units.length : units().length;
+  const decided: AsyncIterable<ClaimResult[]> | Iterable<ClaimResult[]> = llm ? llm.refine(units(), (u) => decide(() => u)) : eachUnit(count, (i) => decide(() => units()[i], i));
   const { summary, claims } = await emitUnits(decided, sink, progress, signal);
   // A scoped index holds some facts only: the counts are the previous run's, with the changes.
   // The budget reached its limits where it did before (DecisionCheck.budgetHolds).
   const totals = scoped && reusable
-    ? { factsIndexed: scoped.check.factsIndexed, crossed: reusable.crossed, configNames: reusable.configNames, dropped: scoped.check.dropped, words: scoped.check.words() }
-    : { factsIndexed: index.all.length, crossed: places.crossed, configNames: [...index.configNames], dropped: index.dropped, words: [...index.wordFiles] };
+    ? { factsIndexed: scoped.check.factsIndexed, crossed: reusable.crossed, configNames: reusable.configNames, places: reusable.places, dropped: scoped.check.dropped, words: scoped.check.words() }
+    : { factsIndexed: index.all.length, crossed: places.crossed, configNames: [...index.configNames], places: claimPlaces, dropped: index.dropped, words: [...index.wordFiles] };
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: totals.factsIndexed + totals.dropped, factsIndexed: totals.factsIndexed, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();
@@ -356,16 +366,18 @@ class BudgetPlaces {
  * one of them looked up something the scoped index does not answer: the whole index decides then.
  */
 function decideScoped(
-  units: readonly ClaimUnit[],
+  unitAt: (i: number) => ClaimUnit | undefined,
   kept: { changed: ReadonlySet<string>; previous: CardDecisions },
   scoped: { index: FactIndex; lookups: LookupSet },
   doc: CardDocument,
 ): Map<number, { value: ClaimResult[]; looked: string[] }> | undefined {
   const context = cardContext(doc, scoped.index);
   const out = new Map<number, { value: ClaimResult[]; looked: string[] }>();
-  for (let i = 0; i < units.length; i++) {
+  for (let i = 0; i < kept.previous.looked.length; i++) {
     if (!kept.previous.looked[i].some((l) => kept.changed.has(l))) continue;
-    const tracked = scoped.index.track(() => verifyUnit(units[i], scoped.index, context));
+    const unit = unitAt(i);
+    if (!unit) return undefined;
+    const tracked = scoped.index.track(() => verifyUnit(unit, scoped.index, context));
     if (!tracked.looked.every((l) => scoped.lookups.covers(l))) return undefined;
     out.set(i, tracked);
   }
@@ -411,8 +423,8 @@ async function emitUnits(
   return { summary, claims };
 }
 
-function* eachUnit(units: readonly ClaimUnit[], decide: (unit: ClaimUnit, i: number) => ClaimResult[]): Generator<ClaimResult[]> {
-  for (let i = 0; i < units.length; i++) yield decide(units[i], i);
+function* eachUnit(count: number, decide: (i: number) => ClaimResult[]): Generator<ClaimResult[]> {
+  for (let i = 0; i < count; i++) yield decide(i);
 }
 
 /** Config names the card uses as words: "the base configuration" names configs/base.yaml. */

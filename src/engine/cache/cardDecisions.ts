@@ -35,6 +35,8 @@ const CardDecisionsSchema = z.object({
   crossed: z.tuple([BudgetPlaceSchema.nullable(), BudgetPlaceSchema.nullable()]),
   /** Config file stems the index held (FactIndex.configNames): any change of them decides afresh. */
   configNames: z.array(z.string()),
+  /** Where each claim unit is in the card (ClaimUnitPlace): a unit decided again is extracted alone. */
+  places: z.array(z.tuple([z.number().int().min(-1), z.number().int().min(0), z.number().int().min(0)])),
   dropped: z.number().int().min(0),
   /** [card word, files that say it]. */
   words: z.array(z.tuple([z.string(), z.number().int().min(1)])),

@@ -33,40 +33,86 @@ const NOT_CHECKABLE_HEADING = /intended|limitation|ethic|bias|contact|citation|c
 export const IGNORE_MARKER = /<!--\s*cardcheck[- ]ignore\s*-->|\[\/\/\]: # \(cardcheck-ignore\)/i;
 
 export function extractClaimUnits(doc: CardDocument): ClaimUnit[] {
+  return extractPlacedClaimUnits(doc).units;
+}
+
+/**
+ * Where a unit comes from, enough to extract it alone (claimUnitAt): its block (-1: the front
+ * matter), its sentence in the block (for front matter, its place among the fields' units), and
+ * how many unit ids came before it.
+ */
+export type ClaimUnitPlace = [block: number, sentence: number, idsBefore: number];
+
+/** extractClaimUnits, with each unit's place. */
+export function extractPlacedClaimUnits(doc: CardDocument): { units: ClaimUnit[]; places: ClaimUnitPlace[] } {
   const units: ClaimUnit[] = [];
+  const places: ClaimUnitPlace[] = [];
   let n = 0;
   const nextId = () => `c${++n}`;
   const ignored = (line: number) => IGNORE_MARKER.test(doc.lines[line - 1] ?? '');
 
-  for (const unit of frontMatterUnits(doc.frontMatter ?? [], nextId)) if (!ignored(unit.range.start.line)) units.push(unit);
+  frontMatterUnits(doc.frontMatter ?? [], nextId).forEach((unit, i) => {
+    if (ignored(unit.range.start.line)) return;
+    units.push(unit);
+    places.push([-1, i, 0]);
+  });
 
-  for (const block of doc.blocks) {
-    if (block.kind === 'heading' || block.kind === 'code') continue;
-    if (ignored(block.line)) continue;
-    const sectionNotCheckable = block.headings.some((h) => NOT_CHECKABLE_HEADING.test(h));
+  doc.blocks.forEach((block, b) => {
+    if (block.kind === 'heading' || block.kind === 'code') return;
+    if (ignored(block.line)) return;
+    const sectionNotCheckable = isNotCheckable(block);
     if (block.kind === 'tableRow' && block.cells && block.cells.length >= 2) {
+      const before = n;
       const unit = tableUnit(doc, block, nextId, sectionNotCheckable);
-      if (unit) units.push(unit);
-      continue;
+      if (unit) {
+        units.push(unit);
+        places.push([b, 0, before]);
+      }
+      return;
     }
-    for (const sentence of splitSentences(block.text)) {
-      const range = blockRange(doc, block, sentence.start, sentence.start + sentence.text.length);
-      const qualifier = labelQualifier(sentence.text);
-      const atoms = findAtoms(sentence.text).map((a, i) => ({ ...atomClaim(doc, block, sentence.start, sentence.text, a, `${n + 1}.${i + 1}`), rowQualifier: qualifier }));
-      if (atoms.length === 0 && !/[A-Za-z]{3,}/.test(sentence.text)) continue;
-      units.push({
-        id: nextId(), text: sentence.text, range, headings: block.headings, atoms,
-        notCheckable: sectionNotCheckable && atoms.length === 0, source: 'prose',
-      });
-    }
-  }
-  return units;
+    splitSentences(block.text).forEach((sentence, k) => {
+      const unit = sentenceUnit(doc, block, sentence, n, sectionNotCheckable);
+      if (!unit) return;
+      units.push(unit);
+      places.push([b, k, n]);
+      n++;
+    });
+  });
+  return { units, places };
 }
 
-/**
- * "BERT-Large, Uncased: 24-layer, 16-heads" or "GPT-3: 96 layers": values listed under the name of
- * a model variant are about that variant, not necessarily about the workspace's model.
- */
+/** The unit extractPlacedClaimUnits found at `place` (undefined if the card has none there: another card). */
+export function claimUnitAt(doc: CardDocument, [b, k, before]: ClaimUnitPlace): ClaimUnit | undefined {
+  if (b === -1) {
+    let n = 0;
+    return frontMatterUnits(doc.frontMatter ?? [], () => `c${++n}`)[k];
+  }
+  const block = doc.blocks[b];
+  if (!block) return undefined;
+  if (block.kind === 'tableRow' && block.cells && block.cells.length >= 2) {
+    let n = before;
+    return tableUnit(doc, block, () => `c${++n}`, isNotCheckable(block));
+  }
+  const sentence = splitSentences(block.text)[k];
+  return sentence && sentenceUnit(doc, block, sentence, before, isNotCheckable(block));
+}
+
+function isNotCheckable(block: CardBlock): boolean {
+  return block.headings.some((h) => NOT_CHECKABLE_HEADING.test(h));
+}
+
+/** A prose sentence's unit, the `n + 1`th; undefined for a sentence with neither claims nor words. */
+function sentenceUnit(doc: CardDocument, block: CardBlock, sentence: { text: string; start: number }, n: number, sectionNotCheckable: boolean): ClaimUnit | undefined {
+  const range = blockRange(doc, block, sentence.start, sentence.start + sentence.text.length);
+  const qualifier = labelQualifier(sentence.text);
+  const atoms = findAtoms(sentence.text).map((a, i) => ({ ...atomClaim(doc, block, sentence.start, sentence.text, a, `${n + 1}.${i + 1}`), rowQualifier: qualifier }));
+  if (atoms.length === 0 && !/[A-Za-z]{3,}/.test(sentence.text)) return undefined;
+  return {
+    id: `c${n + 1}`, text: sentence.text, range, headings: block.headings, atoms,
+    notCheckable: sectionNotCheckable && atoms.length === 0, source: 'prose',
+  };
+}
+
 function labelQualifier(text: string): string | undefined {
   const m = /^([^:]{2,60}):\s/.exec(text);
   if (!m) return undefined;

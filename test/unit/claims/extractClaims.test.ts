@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseMarkdownCard } from '../../../src/engine/card/markdownCard.js';
-import { extractClaimUnits } from '../../../src/engine/card/extractClaims.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { claimUnitAt, extractClaimUnits, extractPlacedClaimUnits } from '../../../src/engine/card/extractClaims.js';
+
+const REPO = path.resolve(__dirname, '../../..');
 
 const CARD = `---
 license: mit
@@ -65,4 +69,21 @@ describe('extractClaimUnits', () => {
   it('marks intended-use prose not checkable', () => {
     expect(byText('research only').notCheckable).toBe(true);
   });
+});
+
+describe('claimUnitAt', () => {
+  const cards: Record<string, string> = {
+    inline: `${CARD}\nNot this one. <!-- cardcheck-ignore -->\n\n| Name | Value |\n|---|---|\n| Note | - |\n| Dropout | 0.1 |\n\n1. 2. Then a batch size of 32; the seed is 7.\n`,
+    example: readFileSync(path.join(REPO, 'examples', 'tiny-sentiment', 'README.md'), 'utf8'),
+    fixture: readFileSync(path.join(REPO, 'test', 'fixtures', 'card', 'sample-card.md'), 'utf8'),
+  };
+  for (const [name, text] of Object.entries(cards)) {
+    it(`extracts each unit of the ${name} card alone from its place, as the whole card gives it`, () => {
+      const doc = parseMarkdownCard(`${name}.md`, text);
+      const { units, places } = extractPlacedClaimUnits(doc);
+      expect(units).toEqual(extractClaimUnits(doc));
+      expect(units.length).toBeGreaterThan(3);
+      expect(places.map((p) => claimUnitAt(doc, p))).toEqual(units);
+    });
+  }
 });
