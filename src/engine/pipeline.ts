@@ -122,12 +122,11 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let partial: ReadonlySet<string> | undefined;
   /** An index of only what the units to decide again look up (DeferredIndex.replayScoped), with the changes it was built from. */
   let scoped: { index: FactIndex; lookups: LookupSet; check: DecisionCheck } | undefined;
-  const places = new BudgetPlaces(filter, [budget.softLimit, budget.hardLimit]);
+  const budgetPlaces = new BudgetPlaces(filter, [budget.softLimit, budget.hardLimit]);
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
   // A re-run on a snapshot usually reads a file or two: starting extraction threads would cost
   // more than extracting them here. Threads take over from the few first files on.
-  let extractedHere = snapshot?.generation ? 0 : FEW_FILES;
   let extractions = 0;
   let extractionsAtYield = 0;
   let notedSinceYield = 0;
@@ -137,8 +136,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     key: string,
     add: (facts: Fact[]) => FileIndexPart = (facts) => (deferred ? deferred.changed(file, facts) : index.addFile(facts)),
   ): Promise<() => Promise<void>> => {
+    const extractThreads = snapshot?.generation && extractions < FEW_FILES ? 0 : opts.extractThreads;
     extractions++;
-    const extractThreads = extractedHere++ < FEW_FILES ? 0 : opts.extractThreads;
     const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads }, await factCache());
     return async () => {
       if (!read.ok) {
@@ -197,7 +196,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         }
         await previousAdded;
         await add();
-        if (!deferred) places.after(file.relPath);
+        if (!deferred) budgetPlaces.after(file.relPath);
         progress.filesScanned++;
         nativeMemory.check();
         if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
@@ -226,7 +225,6 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         // The others are decided on an index of what they look up, when that is all they can see.
         const scope = changed && filter?.spec ? lookupScope(reusable, changed) : undefined;
         const lookups = scope && new LookupSet(scope);
-        // Its own budget count; what it says is said only if this index is the one used.
         // Its own budget count; a run on it repeats the previous run's warnings (its limits are reached where they were).
         const scopedFilter = lookups && filter?.spec ? factFilterOf(filter.spec, { ...budget, onLimit: () => undefined }) : undefined;
         const scopedIndex = scopedFilter && new FactIndex(scopedFilter);
@@ -235,7 +233,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
           scopedIndex.knowConfigNames(reusable.configNames);
           scoped = { index: scopedIndex.finish(), lookups, check };
         } else {
-          await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => places.after(relPath));
+          await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => budgetPlaces.after(relPath));
         }
       }
     }
@@ -282,11 +280,11 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let kept = partial && reusable ? { changed: partial, previous: reusable } : undefined;
   // Decided ahead on the scoped index, each unit extracted alone from the card; a unit that now
   // looks up something else needs the whole index.
-  const placed = kept?.previous.places;
-  const early = scoped && kept && placed && deferred ? decideScoped((i) => claimUnitAt(doc, placed[i]), kept, scoped, doc) : undefined;
+  const unitPlaces = kept?.previous.places;
+  const early = scoped && kept && unitPlaces && deferred ? decideScoped((i) => claimUnitAt(doc, unitPlaces[i]), kept, scoped, doc) : undefined;
   if (scoped && !early && deferred && snapshot) {
     scoped = undefined;
-    await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => places.after(relPath));
+    await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => budgetPlaces.after(relPath));
   }
   if (scoped && reusable) for (const message of reusable.warnings) cardWarning(message);
   else if (kept && kept.previous.units.length !== units().length) kept = undefined;
@@ -333,7 +331,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // The budget reached its limits where it did before (DecisionCheck.budgetHolds).
   const totals = scoped && reusable
     ? { factsIndexed: scoped.check.factsIndexed, crossed: reusable.crossed, configNames: reusable.configNames, places: reusable.places, dropped: scoped.check.dropped, words: scoped.check.words() }
-    : { factsIndexed: index.all.length, crossed: places.crossed, configNames: [...index.configNames], places: claimPlaces, dropped: index.dropped, words: [...index.wordFiles] };
+    : { factsIndexed: index.all.length, crossed: budgetPlaces.crossed, configNames: [...index.configNames], places: claimPlaces, dropped: index.dropped, words: [...index.wordFiles] };
   const stats: Stats = { filesScanned: progress.filesScanned, filesSkipped, facts: totals.factsIndexed + totals.dropped, factsIndexed: totals.factsIndexed, claims, durationMs: Date.now() - started };
   if (llm) stats.llm = llm.stats();
   const cacheNow = cacheStats();

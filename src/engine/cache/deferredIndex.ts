@@ -17,7 +17,8 @@ interface Entry {
  * Files the snapshot serves unchanged are only noted; files extracted afresh are kept as the parts
  * the index would add. After the walk, `check` compares those parts with what the same files
  * added before (and what deleted files added); only when something the claims can see changed
- * is the real index built, by `replayInto`, in walk order.
+ * is an index built, in walk order: of the facts the claims to decide again look up
+ * (`replayScoped`), or whole (`replayInto`).
  *
  * Parts are computed under `filter` without its budget (its `admit`), then compared with the
  * previous ones as the budget admits them in the regime both runs read them in (see `check`).
