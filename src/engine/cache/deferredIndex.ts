@@ -49,40 +49,43 @@ export class DeferredIndex {
 
   /**
    * Whether the previous decisions still hold, with the counts a new record needs. `limits`: the
-   * fact budget's soft and hard limits. Every change must come after the places the previous run's
-   * budget reached a limit (CardDecisions.crossed): then every file from the first change on is
-   * read in the same budget regime as before, and only the changed files admit differently.
+   * fact budget's soft and hard limits. A file is compared in the budget regime the places where
+   * the previous run's budget reached a limit (CardDecisions.crossed) put it in; a change before
+   * such a place must leave the number of facts its file admits as it was, so that the budget
+   * reaches its limits where it did and every other file admits what it did.
    */
   async check(previous: CardDecisions, snapshot: FactCache, limits: readonly [number, number]): Promise<DecisionCheck> {
     const check = new DecisionCheck(previous, limits);
     const reached = previous.crossed.flatMap((p) => (p ? [p[0]] : []));
-    const regime = reached.length;
     const positions = new Map(this.entries.map((e, i) => [e.file.relPath, i]));
-    const firstChange = this.entries.findIndex((e) => e.part !== undefined);
+    const placeAt: number[] = [];
     for (const place of reached) {
       const at = positions.get(place);
-      if (at === undefined || this.entries[at].part !== undefined || (firstChange !== -1 && firstChange < at)) check.shiftsBudget();
+      // A place that changed or went moves where the budget runs short.
+      if (at === undefined || this.entries[at].part !== undefined) check.shiftsBudget();
+      else placeAt.push(at);
     }
-    const compare = async (relPath: string, after: FileIndexPart | undefined): Promise<void> => {
+    const compare = async (relPath: string, after: FileIndexPart | undefined, placesBefore: number, beforeAPlace: boolean): Promise<void> => {
       const old = await snapshot.previous(relPath);
       const before = old ? partOf(old) : undefined;
       // A record without its index part, or one that cannot be read, hides what the file added.
       if (old && !before) return check.invalidate();
       // What the previous index took from the file, and what this one takes, in the regime both read it in.
-      const was = before && this.admittedUnder(regime, before);
-      const is = after && this.admittedUnder(regime, after);
+      const was = before && this.admittedUnder(placesBefore, before);
+      const is = after && this.admittedUnder(placesBefore, after);
       if ((before && !was) || (after && !is)) return check.invalidate();
+      if (beforeAPlace && this.counted(was) !== this.counted(is)) check.shiftsBudget();
       check.apply(before && was && this.view(was, before), after && is && this.view(is, after));
     };
-    for (const e of this.entries) {
+    for (const [i, e] of this.entries.entries()) {
       if (check.stale) return check;
-      if (e.part) await compare(e.file.relPath, e.part);
+      if (e.part) await compare(e.file.relPath, e.part, placeAt.filter((at) => at < i).length, placeAt.some((at) => at > i));
     }
     for (const relPath of [...snapshot.previousPaths()]) {
       if (check.stale) return check;
       if (this.seen.has(relPath)) continue;
-      if (reached.some((place) => compareWalkOrder(relPath, place) <= 0)) check.shiftsBudget();
-      await compare(relPath, undefined);
+      const order = reached.map((place) => compareWalkOrder(relPath, place));
+      await compare(relPath, undefined, order.filter((o) => o > 0).length, order.some((o) => o < 0));
     }
     return check;
   }
@@ -140,6 +143,15 @@ export class DeferredIndex {
   private async previousPart(snapshot: FactCache, relPath: string): Promise<FileIndexPart | undefined> {
     const old = await snapshot.previous(relPath);
     return old && partOf(old);
+  }
+
+  /** How many of a part's facts the budget counts (it does not count what even its last regime admits: versions, licences). */
+  private counted(part: FileIndexPart | undefined): number {
+    if (!part) return 0;
+    const admitsUnder = this.filter.admitsUnder;
+    const words = part.words ?? [];
+    if (!admitsUnder || words.length !== part.facts.length) return part.facts.length;
+    return part.facts.filter((f, i) => !admitsUnder(2, f, words[i].keys)).length;
   }
 
   /**

@@ -272,7 +272,16 @@ describe('card decisions', () => {
     const added = await verify(root, { ...options, cacheDir });
     expect(added.stats.cache?.index).toBe('scoped');
     await same(added);
-    // m0.py is read first: one more fact there moves the place the budget runs short.
+    // m0.py is read first: an edit there the card cannot see, then a new value, leave the place
+    // the budget runs short where it was; one more fact there moves it.
+    write(root, 'm0.py', `${big['m0.py']}RETRIES = 5\n`);
+    const unseen = await verify(root, { ...options, cacheDir });
+    expect(unseen.stats.cache?.index).toBe('none');
+    await same(unseen);
+    write(root, 'm0.py', big['m0.py'].replace('batch_size = 1', 'batch_size = 32'));
+    const earlyValue = await verify(root, { ...options, cacheDir });
+    expect(earlyValue.stats.cache?.index).toBe('scoped');
+    await same(earlyValue);
     write(root, 'm0.py', `${big['m0.py']}learning_rate = 3e-4\n`);
     const early = await verify(root, { ...options, cacheDir });
     expect(early.stats.cache?.index).toBe('whole');
