@@ -22,6 +22,7 @@ import { buildVendorBundles, vendorBundlesPlugin } from '../scripts/vendorBundle
 import { generatedCard, generatedWorkspace, pythonStdlib } from './corpora.mjs';
 import { renderChart } from './chart.mjs';
 import { renderMarkdown } from './table.mjs';
+import { TARGETS, targetsOf } from './targets.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -35,18 +36,6 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(REPO, 'bench', 'results') },
   },
 });
-
-/** The issue's targets (they are reported, not enforced). */
-export const TARGETS = {
-  stdlibRssMb: 150,
-  largeRssMb: 250,
-  largeFiles: 50000,
-  timeRatio: 1.5,
-  hostGrowthMb: 20,
-  messageBytes: 16 * 1024,
-  rerunFraction: 0.1,
-  rerunMsAt10k: 1000,
-};
 
 const log = (s) => process.stderr.write(`bench: ${s}\n`);
 
@@ -151,24 +140,6 @@ async function main() {
   await writeFile(path.join(args.out, 'chart.svg'), renderChart(report));
   process.stdout.write(`\n${md}\n`);
   log(`wrote ${path.relative(REPO, args.out)}/{latest.json,results.md,chart.svg}`);
-}
-
-function targetsOf(r) {
-  const t = [];
-  if (r.corpus === 'stdlib') t.push({ name: `worker peak RSS ≤ ${TARGETS.stdlibRssMb} MB (stdlib)`, value: r.cold.workerPeakRssMb, pass: r.cold.workerPeakRssMb <= TARGETS.stdlibRssMb });
-  if (r.files >= TARGETS.largeFiles * 0.9) t.push({ name: `worker peak RSS ≤ ${TARGETS.largeRssMb} MB (50k files)`, value: r.cold.workerPeakRssMb, pass: r.cold.workerPeakRssMb <= TARGETS.largeRssMb });
-  t.push({ name: `time ≤ ${TARGETS.timeRatio}× ast-grep scan`, value: r.ratios.coldVsAstGrep, pass: r.ratios.coldVsAstGrep <= TARGETS.timeRatio });
-  t.push({ name: `host growth ≤ ${TARGETS.hostGrowthMb} MB (${r.claims}-claim run)`, value: r.cold.hostRssGrowthMb, pass: r.cold.hostRssGrowthMb <= TARGETS.hostGrowthMb });
-  const runs = [r.cold, r.warm, r.warmSeen];
-  const largest = Math.max(...runs.map((x) => x.largestMessageBytes));
-  t.push({ name: 'no message over 16 KB', value: largest, pass: largest <= TARGETS.messageBytes && runs.every((x) => x.messagesOver16k === 0) });
-  const at10k = r.files >= 9000 && r.files <= 11000;
-  const rerunOk = (x, ratio) => ratio <= TARGETS.rerunFraction && (!at10k || x.wallMs <= TARGETS.rerunMsAt10k);
-  const bound = `≤ ${TARGETS.rerunFraction * 100}% of cold${at10k ? ' and ≤ 1 s' : ''}`;
-  t.push({ name: `re-run after an edit the card cannot see ${bound}`, value: r.ratios.warmVsCold, pass: rerunOk(r.warm, r.ratios.warmVsCold) });
-  t.push({ name: `re-run after an edit of a setting the card states ${bound}`, value: r.ratios.warmSeenVsCold, pass: rerunOk(r.warmSeen, r.ratios.warmSeenVsCold) });
-  for (const x of runs) if (x.outcome !== 'done') t.push({ name: 'run completed', value: x.outcome, pass: false });
-  return t;
 }
 
 /** Bundles the bench's TypeScript helpers next to node_modules, so native packages resolve. */
