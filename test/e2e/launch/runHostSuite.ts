@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { launchBrowser } from '../support/browser.js';
 import { startCodeServer, removeRunDir } from '../support/codeServer.js';
 import { readTooling } from '../support/tooling.js';
@@ -23,7 +24,8 @@ export async function runHostSuiteInCodeServer(opts: {
     let resolveExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((r) => (resolveExit = r));
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-      const line = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      // Mocha's reporter logs with format strings ("%s (%dms)"): apply them as console.log would.
+      const line = format(...(Array.isArray(args) ? args : [args]));
       if (type === 'error') process.stderr.write(`${line}\n`);
       else process.stdout.write(`${line}\n`);
     });
