@@ -1,5 +1,5 @@
 import type { Claim, InequalityOp } from '../card/claim.js';
-import type { FactIndex, IndexedFact } from './factIndex.js';
+import { isYearish, type FactIndex, type IndexedFact } from './factIndex.js';
 import type { CardContext } from './decideAtom.js';
 import { type AtomDecision, type EvidenceRef, showValue, unverified, where } from './decision.js';
 import { effectiveFacts } from './effectiveValue.js';
@@ -228,7 +228,6 @@ function isYear(n: CardNumber): boolean {
   return Number.isInteger(n.value) && n.value >= 1900 && n.value <= 2100 && !n.percent && !n.unit && !n.scale && !/,/.test(n.raw);
 }
 
-const YEARISH = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= 2100;
 
 /**
  * A year in prose ("loans issued in 2018") is checked against the filters that split data by
@@ -237,8 +236,7 @@ const YEARISH = (v: unknown): v is number => typeof v === 'number' && Number.isI
  */
 function decideYear(claim: Claim, n: CardNumber, index: FactIndex): AtomDecision {
   const words = new Set(contentTokens(claim.context));
-  const related = index.all.filter((f) => f.deciding && (f.fact.form === 'compare' || f.fact.form === 'positional' || f.fact.form === 'assignment' || f.fact.form === 'keyword' || f.fact.form === 'config')
-    && (YEARISH(f.fact.value) || (Array.isArray(f.fact.value) && f.fact.value.some(YEARISH)))
+  const related = index.withYear().filter((f) => f.deciding && (f.fact.form === 'compare' || f.fact.form === 'positional' || f.fact.form === 'assignment' || f.fact.form === 'keyword' || f.fact.form === 'config')
     && contentTokens(`${f.fact.rawKey} ${f.fact.path}`).some((t) => words.has(t) && t.length > 2));
   if (related.length === 0) return unverified(`No year filter in the workspace concerns this sentence's ${n.raw}.`);
   const ranked = rankFacts(claim, related);
@@ -246,7 +244,7 @@ function decideYear(claim: Claim, n: CardNumber, index: FactIndex): AtomDecision
   if (equal.length > 0) {
     return { verdict: 'supported', confidence: 0.8, evidence: equal.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), explanation: `${where(equal[0])} filters on ${n.raw}: ${equal[0].fact.snippet.trim()}`, codeValue: n.raw };
   }
-  const equalities = ranked.filter((f) => f.fact.form === 'compare' && /==|\bin\b|isin/.test(f.fact.path) && YEARISH(f.fact.value));
+  const equalities = ranked.filter((f) => f.fact.form === 'compare' && /==|\bin\b|isin/.test(f.fact.path) && isYearish(f.fact.value));
   if (equalities.length === 0) return unverified(`${where(ranked[0])} filters years (${ranked[0].fact.snippet.trim()}) but does not decide ${n.raw}.`, ranked);
   const top = equalities[0];
   return {
@@ -261,9 +259,11 @@ function decideYear(claim: Claim, n: CardNumber, index: FactIndex): AtomDecision
  * spells out, whose own words ("16 per GPU") name its quantity only together with the product's.
  */
 export function supportByValue(claim: Claim, n: CardNumber, words: string[], index: FactIndex): AtomDecision | undefined {
-  const wanted = new Set(words.filter((w) => w.length > 2));
-  const hits = index.all.filter((f) => f.deciding && numericValue(f) !== undefined && agrees(n, numericValue(f) as number, false)
-    && [...f.tokens].some((t) => wanted.has(t)));
+  // A numeric fact that shares a word is found under that word (FactIndex.withToken); in index order.
+  const candidates = new Set<IndexedFact>();
+  for (const w of new Set(words.filter((x) => x.length > 2))) for (const f of index.withToken(w)) candidates.add(f);
+  const hits = [...candidates].sort((a, b) => a.seq - b.seq)
+    .filter((f) => f.deciding && numericValue(f) !== undefined && agrees(n, numericValue(f) as number, false));
   if (hits.length === 0) return undefined;
   const ranked = rankFacts(claim, hits);
   return {

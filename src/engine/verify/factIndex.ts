@@ -25,6 +25,8 @@ export interface IndexedFact {
   configName?: string;
   /** Rank of its file in collation order among the index's files (set by FactIndex.finish). */
   fileOrder?: number;
+  /** Its place in the order facts reached the index: lists gathered from several lookups are put back in it. */
+  seq: number;
 }
 
 /** Tiers: what actually runs beats what is merely a default. */
@@ -115,6 +117,8 @@ export class FactIndex {
   private readonly entries: IndexedFact[] = [];
   /** Pinned versions and licences: few, looked at as a whole by their claims. */
   private readonly byForm = new Map<ListedForm, IndexedFact[]>();
+  /** Facts whose value is, or holds, a year (1900–2100): what year filters are looked for among. */
+  private readonly yearList: IndexedFact[] = [];
   /** Deciding facts by the words of their identity (identityTokens.ts), built on first use. */
   private identity: Map<string, IndexedFact[]> | undefined;
   /** Compacted names the code constructs, imports or writes as strings, for names and families. */
@@ -309,9 +313,10 @@ export class FactIndex {
       return;
     }
     const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);
-    const entry: IndexedFact = { fact: this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName };
+    const entry: IndexedFact = { fact: this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName, seq: this.entries.length };
     this.entries.push(entry);
     if (isListedForm(fact.form)) push(this.byForm, fact.form, entry);
+    if (holdsYear(fact.value)) this.yearList.push(entry);
     if (this.identity) for (const t of identityLookups(entry.fact, entry.deciding)) push(this.identity, t, entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
@@ -401,6 +406,12 @@ export class FactIndex {
     return this.byForm.get(form) ?? [];
   }
 
+  /** Facts whose value is, or holds, a year (1900–2100), in the order they reached the index. */
+  withYear(): IndexedFact[] {
+    this.looked?.add(LOOKED_AT_YEARS);
+    return this.yearList;
+  }
+
   /** Deciding facts one of whose identity words (see identityTokens.ts) is `token`. */
   withIdentityToken(token: string): IndexedFact[] {
     this.looked?.add(`${LOOKED_AT_IDENTITY}${token}`);
@@ -473,6 +484,16 @@ const LOOKED_AT_KEY = 'k:';
 const LOOKED_AT_TOKEN = 't:';
 const LOOKED_AT_FORM = 'f:';
 const LOOKED_AT_IDENTITY = 'i:';
+const LOOKED_AT_YEARS = 'y:';
+
+/** A whole number from 1900 to 2100: a year, as year filters state them. */
+export function isYearish(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= 2100;
+}
+
+function holdsYear(v: FactValue): boolean {
+  return isYearish(v) || (Array.isArray(v) && v.some(isYearish));
+}
 
 /** Forms `withForm` lists. */
 export type ListedForm = 'version' | 'license';
@@ -498,6 +519,7 @@ export function lookupsOf(fact: Fact, words: FactWords): string[] {
   if (hasNumber(fact.value)) for (const t of words.tokens) out.push(`${LOOKED_AT_TOKEN}${t}`);
   if (namesOf(fact).length > 0) out.push(LOOKED_AT_NAMES);
   if (isListedForm(fact.form)) out.push(`${LOOKED_AT_FORM}${fact.form}`);
+  if (holdsYear(fact.value)) out.push(LOOKED_AT_YEARS);
   for (const t of identityLookups(fact, isDeciding(fact))) out.push(`${LOOKED_AT_IDENTITY}${t}`);
   return out;
 }
@@ -510,6 +532,7 @@ export function answersSome(fact: Fact, words: FactWords, lookups: LookupSet): b
   for (const k of words.keys) if (lookups.has(`${LOOKED_AT_KEY}${k}`)) return true;
   if (hasNumber(fact.value)) for (const t of words.tokens) if (lookups.has(`${LOOKED_AT_TOKEN}${t}`)) return true;
   if (isListedForm(fact.form) && lookups.has(`${LOOKED_AT_FORM}${fact.form}`)) return true;
+  if (lookups.has(LOOKED_AT_YEARS) && holdsYear(fact.value)) return true;
   if (lookups.identity) for (const t of identityLookups(fact, isDeciding(fact))) if (lookups.has(`${LOOKED_AT_IDENTITY}${t}`)) return true;
   return false;
 }
@@ -517,7 +540,10 @@ export function answersSome(fact: Fact, words: FactWords, lookups: LookupSet): b
 /** Lookups (FactIndex.track's strings), with whether any is by identity word (those cost most to test). */
 export class LookupSet {
   readonly identity: boolean;
+  private readonly unreadable: boolean;
   constructor(private readonly lookups: ReadonlySet<string>) {
+    // Identity words are derived from the facts, years are numbers: a record's text cannot tell.
+    this.unreadable = [...lookups].some((l) => l.startsWith(LOOKED_AT_IDENTITY) || l === LOOKED_AT_YEARS);
     this.identity = [...lookups].some((l) => l.startsWith(LOOKED_AT_IDENTITY));
   }
 
@@ -528,10 +554,10 @@ export class LookupSet {
   /**
    * What a stored record of facts (JSON, with each fact's keys and words) must contain as a
    * string to hold a fact answering one of these lookups; undefined when that cannot be told
-   * from its text (identity words are derived from the facts, not stored).
+   * from its text.
    */
   needles(): Buffer[] | undefined {
-    if (this.identity) return undefined;
+    if (this.unreadable) return undefined;
     const out: Buffer[] = [];
     for (const l of this.lookups) {
       const colon = l.indexOf(':');

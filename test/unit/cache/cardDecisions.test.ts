@@ -135,6 +135,22 @@ describe('card decisions', () => {
     expect(last.claims.map((c) => c.verdict)).toEqual(['contradicted', 'supported', 'supported', 'contradicted']);
   });
 
+  it('year filters and values found by their words are decided again on the facts they look up', async () => {
+    const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Learning rate | 0.1 |\n\nWe train on loans issued in 2018.\n\nThe global batch is 512 sequences (16 per device × 32 steps).\n';
+    const train = 'df = df[df["issue_year"] == 2018]\nlr = 0.1\nper_device_batch = 16\naccum_steps = 32\nglobal_batch = 512\n';
+    const { root, cacheDir } = workspace({ 'card.md': card, 'train.py': train, 'lib/other.py': 'per_device_batch = 16\n' });
+    const cold = await verify(root, { cacheDir });
+    expect(cold.claims.every((c) => c.verdict === 'supported')).toBe(true);
+    const edits = [train.replace('lr = 0.1', 'lr = 0.2'), train.replace('== 2018', '== 2017'), train.replace('per_device_batch = 16\n', '')];
+    for (const text of edits) {
+      write(root, 'train.py', text);
+      const warm = await verify(root, { cacheDir });
+      expect(warm.stats.cache?.index).toBe('scoped');
+      expect(warm.stats.cache?.claimsReused).toBeGreaterThan(0);
+      expect(warm.claims).toEqual((await verify(root, {})).claims);
+    }
+  });
+
   it('a claim decided again that now looks up something else is decided on the whole index', async () => {
     const card = '# Card\n\n| Hyperparameter | Value |\n|---|---|\n| Number of features | 3 |\n| Learning rate | 0.1 |\n';
     const { root, cacheDir } = workspace({ 'card.md': card, 'train.py': 'num_features = 3\nlr = 0.1\n', 'prep.py': 'FEATURES = ["age", "income", "term"]\n' });
