@@ -477,9 +477,13 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-/** What `track` records: a look at every fact, at the names, at a key, a token or a vocabulary word. */
+/**
+ * What `track` records: a look at every fact, at the names, at a vocabulary word, at a key, a
+ * token, a listed form, an identity word, or the facts holding a year.
+ */
 export const LOOKED_AT_ALL = '*';
 export const LOOKED_AT_NAMES = 'names';
+export const LOOKED_AT_WORD = 'w:';
 const LOOKED_AT_KEY = 'k:';
 const LOOKED_AT_TOKEN = 't:';
 const LOOKED_AT_FORM = 'f:';
@@ -508,33 +512,25 @@ function identityLookups(fact: Fact, deciding: boolean): string[] {
   const id = identityTokensOf(fact);
   return id.length >= MIN_IDENTITY_TOKENS ? id : [];
 }
-export const LOOKED_AT_WORD = 'w:';
 
 /**
  * The lookups whose answer a kept fact is part of (with its keys and tokens as the index stores
- * them): adding or removing it can change what a claim that made one of them decides.
+ * them): adding or removing it can change what a claim that made one of them decides. Identity
+ * words, the costliest to derive, only with `identity`.
  */
-export function lookupsOf(fact: Fact, words: FactWords): string[] {
+export function lookupsOf(fact: Fact, words: FactWords, identity = true): string[] {
   const out = [LOOKED_AT_ALL, ...words.keys.map((k) => `${LOOKED_AT_KEY}${k}`)];
   if (hasNumber(fact.value)) for (const t of words.tokens) out.push(`${LOOKED_AT_TOKEN}${t}`);
   if (namesOf(fact).length > 0) out.push(LOOKED_AT_NAMES);
   if (isListedForm(fact.form)) out.push(`${LOOKED_AT_FORM}${fact.form}`);
   if (holdsYear(fact.value)) out.push(LOOKED_AT_YEARS);
-  for (const t of identityLookups(fact, isDeciding(fact))) out.push(`${LOOKED_AT_IDENTITY}${t}`);
+  if (identity) for (const t of identityLookups(fact, isDeciding(fact))) out.push(`${LOOKED_AT_IDENTITY}${t}`);
   return out;
 }
 
-/**
- * Whether a kept fact is part of the answer to one of `lookups` (keys, tokens, forms, identity
- * words; never LOOKED_AT_ALL or LOOKED_AT_NAMES): what `lookupsOf` says, without building it.
- */
+/** Whether a kept fact is part of the answer to one of `lookups` (see `lookupsOf`). */
 export function answersSome(fact: Fact, words: FactWords, lookups: LookupSet): boolean {
-  for (const k of words.keys) if (lookups.has(`${LOOKED_AT_KEY}${k}`)) return true;
-  if (hasNumber(fact.value)) for (const t of words.tokens) if (lookups.has(`${LOOKED_AT_TOKEN}${t}`)) return true;
-  if (isListedForm(fact.form) && lookups.has(`${LOOKED_AT_FORM}${fact.form}`)) return true;
-  if (lookups.has(LOOKED_AT_YEARS) && holdsYear(fact.value)) return true;
-  if (lookups.identity) for (const t of identityLookups(fact, isDeciding(fact))) if (lookups.has(`${LOOKED_AT_IDENTITY}${t}`)) return true;
-  return false;
+  return lookupsOf(fact, words, lookups.identity).some((l) => lookups.has(l));
 }
 
 /** Lookups (FactIndex.track's strings), with whether any is by identity word (those cost most to test). */
