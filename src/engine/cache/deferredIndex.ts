@@ -126,23 +126,19 @@ export class DeferredIndex {
     for (const e of this.entries) {
       const start = places.get(e.file.relPath);
       if (start !== undefined) filter.seek?.(start);
-      else if (!e.part && needles) {
-        const mentions = await snapshot.previousMentions(e.file.relPath, needles);
-        if (mentions === undefined) return false;
-        if (!mentions) continue;
+      let part = e.part;
+      if (!part) {
+        // A place where the budget reached a limit is read whatever it holds: its facts count there.
+        const old = needles && start === undefined ? await snapshot.previousMentioning(e.file.relPath, needles) : await snapshot.previous(e.file.relPath);
+        if (old === null) continue;
+        part = old && partOf(old);
       }
-      const part = e.part ?? await this.previousPart(snapshot, e.file.relPath);
       if (!part || !index.canReplay(part)) return false;
       // Stored without words when it has no facts.
       if ((part.words?.length ?? 0) !== part.facts.length) return false;
       index.replay(part, (f, w) => answersSome(f, w, lookups));
     }
     return true;
-  }
-
-  private async previousPart(snapshot: FactCache, relPath: string): Promise<FileIndexPart | undefined> {
-    const old = await snapshot.previous(relPath);
-    return old && partOf(old);
   }
 
   /** How many of a part's facts the budget counts (it does not count what even its last regime admits: versions, licences). */

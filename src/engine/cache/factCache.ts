@@ -172,9 +172,8 @@ export class FactCache {
    * not racy); undefined otherwise. The entry moves to the new pack.
    */
   async byStat(file: WorkspaceFile, key: string): Promise<FileExtraction | undefined> {
-    const entry = this.entries.get(file.relPath);
-    if (!entry || entry[5] !== key || entry[1] !== file.size || entry[2] !== file.mtimeMs) return undefined;
-    if (entry[2] >= entry[3] - RACY_WINDOW_MS) return undefined;
+    const entry = this.statEntry(file, key);
+    if (!entry) return undefined;
     const hit = await this.load(entry, file.relPath);
     if (!hit) return undefined;
     this.stats.statHits++;
@@ -189,9 +188,8 @@ export class FactCache {
    * record has no index part.
    */
   async noteByStat(file: WorkspaceFile, key: string): Promise<Pick<FileExtraction, 'warnings' | 'encoding'> | undefined> {
-    const entry = this.entries.get(file.relPath);
-    if (!entry || entry[5] !== key || entry[1] !== file.size || entry[2] !== file.mtimeMs) return undefined;
-    if (entry[2] >= entry[3] - RACY_WINDOW_MS) return undefined;
+    const entry = this.statEntry(file, key);
+    if (!entry) return undefined;
     const bytes = await this.checkedBytes(entry);
     if (!bytes) return undefined;
     let noted: Pick<FileExtraction, 'warnings' | 'encoding'> = { warnings: [] };
@@ -231,14 +229,15 @@ export class FactCache {
   }
 
   /**
-   * Whether the previous pack's record of `relPath` holds one of `needles` (byte strings), read
-   * without decoding it; undefined when it holds no valid record.
+   * As `previous`, for a record that holds one of `needles` (byte strings): null, without decoding
+   * it, for one that holds none.
    */
-  async previousMentions(relPath: string, needles: readonly Buffer[]): Promise<boolean | undefined> {
+  async previousMentioning(relPath: string, needles: readonly Buffer[]): Promise<FileExtraction | null | undefined> {
     const entry = this.entries.get(relPath);
     const bytes = entry && await this.checkedBytes(entry);
-    if (!bytes) return undefined;
-    return needles.some((n) => bytes.includes(n));
+    if (!entry || !bytes) return undefined;
+    if (!needles.some((n) => bytes.includes(n))) return null;
+    return this.decoded(entry, bytes, relPath)?.extraction;
   }
 
   /** The files the previous pack held (less those whose records proved damaged). */
@@ -323,9 +322,20 @@ export class FactCache {
     return undefined;
   }
 
+  /** The entry of `file` if its size, mtime and read key are the recorded ones and it is not racy. */
+  private statEntry(file: WorkspaceFile, key: string): PackEntry | undefined {
+    const entry = this.entries.get(file.relPath);
+    if (!entry || entry[5] !== key || entry[1] !== file.size || entry[2] !== file.mtimeMs) return undefined;
+    return entry[2] >= entry[3] - RACY_WINDOW_MS ? undefined : entry;
+  }
+
   private async load(entry: PackEntry, relPath: string): Promise<Hit | undefined> {
     const bytes = await this.checkedBytes(entry);
-    if (!bytes) return undefined;
+    return bytes && this.decoded(entry, bytes, relPath);
+  }
+
+  /** A checked record decoded; one that does not decode counts as damaged. */
+  private decoded(entry: PackEntry, bytes: Buffer, relPath: string): Hit | undefined {
     const extraction = decodeBody(bytes, relPath);
     if (!extraction) {
       this.stats.damaged++;
