@@ -281,7 +281,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // Decided ahead on the scoped index, each unit extracted alone from the card; a unit that now
   // looks up something else needs the whole index.
   const unitPlaces = kept?.previous.places;
-  const early = scoped && kept && unitPlaces && deferred ? decideScoped((i) => claimUnitAt(doc, unitPlaces[i]), kept, scoped, doc) : undefined;
+  const scopedContext = scoped && cardContext(doc, scoped.index);
+  const early = scoped && scopedContext && kept && unitPlaces && deferred ? decideScoped((i) => claimUnitAt(doc, unitPlaces[i]), kept, scoped, scopedContext) : undefined;
   if (scoped && !early && deferred && snapshot) {
     scoped = undefined;
     await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => budgetPlaces.after(relPath));
@@ -290,7 +291,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   else if (kept && kept.previous.units.length !== units().length) kept = undefined;
   const deciding = scoped?.index ?? index.finish();
 
-  const context = cardContext(doc, deciding);
+  const context = scoped && scopedContext ? scopedContext : cardContext(doc, deciding);
   // Loaded only when asked for: the model client and the sandbox cost nothing otherwise.
   const llm = opts.llm?.enabled
     ? await (await import('./llm/llmPass.js')).openLlmPass({
@@ -367,9 +368,8 @@ function decideScoped(
   unitAt: (i: number) => ClaimUnit | undefined,
   kept: { changed: ReadonlySet<string>; previous: CardDecisions },
   scoped: { index: FactIndex; lookups: LookupSet },
-  doc: CardDocument,
+  context: CardContext,
 ): Map<number, { value: ClaimResult[]; looked: string[] }> | undefined {
-  const context = cardContext(doc, scoped.index);
   const out = new Map<number, { value: ClaimResult[]; looked: string[] }>();
   for (let i = 0; i < kept.previous.looked.length; i++) {
     if (!kept.previous.looked[i].some((l) => kept.changed.has(l))) continue;

@@ -119,12 +119,12 @@ export class DecisionCheck {
   private readonly counts: Map<string, number>;
   private invalid = false;
   private readonly lookups = new Set<string>();
-  /** Facts the index admits now less than before: under the budget, another count shifts what later files may add. */
+  /** Facts the index keeps now more than before (as the budget admits them). */
   private admittedDelta = 0;
   /** Facts of every kind (kept or dropped) the workspace has now more than before. */
   private factsDelta = 0;
 
-  /** Set when a change comes before a place the previous run's budget reached a limit. */
+  /** Set when a change may move a place where the previous run's budget reached a limit. */
   private budgetShifted = false;
 
   /** `limits`: the fact budget's soft and hard limits. */
@@ -132,7 +132,7 @@ export class DecisionCheck {
     this.counts = new Map(previous.words);
   }
 
-  /** A change comes before a place where the previous run's budget reached a limit: what every later file admits may differ. */
+  /** A change may move a place where the previous run's budget reached a limit (see DeferredIndex.check): what every later file admits may differ. */
   shiftsBudget(): void {
     this.budgetShifted = true;
   }
@@ -199,9 +199,9 @@ export class DecisionCheck {
   }
 
   /**
-   * Whether every unchanged file admits what it did: the changes all come after the places the
-   * budget reached a limit (see DeferredIndex.check), and a limit not reached before is not
-   * reached now (the count of kept facts bounds the budget's, which leaves out versions and licences).
+   * Whether every unchanged file admits what it did: no change moved a place where the budget
+   * reached a limit (see DeferredIndex.check), and a limit not reached before is not reached now
+   * (the count of kept facts bounds the budget's, which leaves out versions and licences).
    */
   private budgetHolds(): boolean {
     const crossed = this.previous.crossed;
