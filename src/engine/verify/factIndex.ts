@@ -515,22 +515,31 @@ function identityLookups(fact: Fact, deciding: boolean): string[] {
 
 /**
  * The lookups whose answer a kept fact is part of (with its keys and tokens as the index stores
- * them): adding or removing it can change what a claim that made one of them decides. Identity
- * words, the costliest to derive, only with `identity`.
+ * them): adding or removing it can change what a claim that made one of them decides.
  */
-export function lookupsOf(fact: Fact, words: FactWords, identity = true): string[] {
+export function lookupsOf(fact: Fact, words: FactWords): string[] {
   const out = [LOOKED_AT_ALL, ...words.keys.map((k) => `${LOOKED_AT_KEY}${k}`)];
   if (hasNumber(fact.value)) for (const t of words.tokens) out.push(`${LOOKED_AT_TOKEN}${t}`);
   if (namesOf(fact).length > 0) out.push(LOOKED_AT_NAMES);
   if (isListedForm(fact.form)) out.push(`${LOOKED_AT_FORM}${fact.form}`);
   if (holdsYear(fact.value)) out.push(LOOKED_AT_YEARS);
-  if (identity) for (const t of identityLookups(fact, isDeciding(fact))) out.push(`${LOOKED_AT_IDENTITY}${t}`);
+  for (const t of identityLookups(fact, isDeciding(fact))) out.push(`${LOOKED_AT_IDENTITY}${t}`);
   return out;
 }
 
-/** Whether a kept fact is part of the answer to one of `lookups` (see `lookupsOf`). */
+/**
+ * Whether a kept fact is part of the answer to one of `lookups`, which never holds the scans of
+ * every fact or of the names (see lookupScope): `lookupsOf(...).some(has)`, written out because
+ * a scoped re-run asks it of tens of thousands of facts (twice as fast, without the strings it
+ * would not need). A test holds the two to the same answers.
+ */
 export function answersSome(fact: Fact, words: FactWords, lookups: LookupSet): boolean {
-  return lookupsOf(fact, words, lookups.identity).some((l) => lookups.has(l));
+  for (const k of words.keys) if (lookups.has(`${LOOKED_AT_KEY}${k}`)) return true;
+  if (hasNumber(fact.value)) for (const t of words.tokens) if (lookups.has(`${LOOKED_AT_TOKEN}${t}`)) return true;
+  if (isListedForm(fact.form) && lookups.has(`${LOOKED_AT_FORM}${fact.form}`)) return true;
+  if (lookups.has(LOOKED_AT_YEARS) && holdsYear(fact.value)) return true;
+  if (lookups.identity) for (const t of identityLookups(fact, isDeciding(fact))) if (lookups.has(`${LOOKED_AT_IDENTITY}${t}`)) return true;
+  return false;
 }
 
 /** Lookups (FactIndex.track's strings), with whether any is by identity word (those cost most to test). */
