@@ -80,6 +80,9 @@ export function contentHash(text: string, mapping: string): string {
   return sha1Hex(`${mapping}\u0000${text}`);
 }
 
+/** What a carried-over record tells without its facts (see `noteByStat`). */
+type Noted = Pick<FileExtraction, 'warnings' | 'encoding'>;
+
 interface Hit {
   entry: PackEntry;
   bytes: Buffer;
@@ -187,25 +190,49 @@ export class FactCache {
    * warnings and encoding, decoding it only when it has any; undefined as `byStat`, or when the
    * record has no index part.
    */
-  async noteByStat(file: WorkspaceFile, key: string): Promise<Pick<FileExtraction, 'warnings' | 'encoding'> | undefined> {
-    const entry = this.statEntry(file, key);
-    if (!entry) return undefined;
-    const bytes = await this.checkedBytes(entry);
-    if (!bytes) return undefined;
-    let noted: Pick<FileExtraction, 'warnings' | 'encoding'> = { warnings: [] };
-    if (!bytes.subarray(0, PLAIN_PREFIX.length).equals(PLAIN_PREFIX)) {
-      const extraction = decodeBody(bytes, file.relPath);
-      if (!extraction) {
-        this.stats.damaged++;
-        this.entries.delete(file.relPath);
-        return undefined;
-      }
-      if (!extraction.index) return undefined;
-      noted = { warnings: extraction.warnings, ...(extraction.encoding ? { encoding: extraction.encoding } : {}) };
+  async noteByStat(file: WorkspaceFile, key: string): Promise<Noted | undefined> {
+    const now = this.noteByStatNow(file, key);
+    if (now !== 'later') {
+      if (now?.drain) await now.drain;
+      return now?.noted;
     }
+    const entry = this.statEntry(file, key);
+    const bytes = entry && await this.checkedBytes(entry);
+    const noted = entry && bytes && this.notedOf(file.relPath, bytes);
+    if (!entry || !bytes || !noted) return undefined;
     this.stats.statHits++;
     await this.append(entry, bytes);
     return noted;
+  }
+
+  /**
+   * `noteByStat` without waiting, for a pack read whole (`preload`): a re-run notes tens of
+   * thousands of unchanged files, and a promise per file cost more than the noting. 'later' when
+   * the pack is read record by record (call `noteByStat`); `drain`, when set, is to be awaited
+   * before the next record (the writes must catch up).
+   */
+  noteByStatNow(file: WorkspaceFile, key: string): { noted: Noted; drain?: Promise<void> } | undefined | 'later' {
+    const entry = this.statEntry(file, key);
+    if (!entry) return undefined;
+    if (!this.preloaded || !this.old || this.closed) return 'later';
+    const bytes = this.checked(entry, this.preloaded.subarray(entry[6], entry[6] + entry[7]));
+    const noted = bytes && this.notedOf(file.relPath, bytes);
+    if (!bytes || !noted) return undefined;
+    this.stats.statHits++;
+    return this.appendNow(entry, bytes) ? { noted, drain: this.writes } : { noted };
+  }
+
+  /** A record's warnings and encoding, decoding it only when it has any; undefined when it is damaged or has no index part. */
+  private notedOf(relPath: string, bytes: Buffer): Noted | undefined {
+    if (bytes.subarray(0, PLAIN_PREFIX.length).equals(PLAIN_PREFIX)) return { warnings: [] };
+    const extraction = decodeBody(bytes, relPath);
+    if (!extraction) {
+      this.stats.damaged++;
+      this.entries.delete(relPath);
+      return undefined;
+    }
+    if (!extraction.index) return undefined;
+    return { warnings: extraction.warnings, ...(extraction.encoding ? { encoding: extraction.encoding } : {}) };
   }
 
   /** The cached facts of `file` if its content hash is the cached one (the file was touched, not changed). */
@@ -316,7 +343,12 @@ export class FactCache {
       this.stats.damaged++;
       return undefined;
     }
-    if (checksum(bytes) === entry[8]) return bytes;
+    return this.checked(entry, bytes);
+  }
+
+  private checked(entry: PackEntry, bytes: Buffer): Buffer | undefined {
+    // A preloaded pack cut short gives a short slice.
+    if (bytes.length === entry[7] && checksum(bytes) === entry[8]) return bytes;
     this.stats.damaged++;
     this.entries.delete(entry[0]);
     return undefined;
@@ -351,18 +383,22 @@ export class FactCache {
    * goes on, the previous pack stays.
    */
   private async append(entry: PackEntry, bytes: Buffer): Promise<void> {
-    if (this.closed) return;
+    // Back-pressure: records are not buffered faster than the disk takes them.
+    if (this.appendNow(entry, bytes)) await this.writes;
+  }
+
+  /** `append` without waiting: true when a batch went to the disk and the caller is to wait for `writes`. */
+  private appendNow(entry: PackEntry, bytes: Buffer): boolean {
+    if (this.closed) return false;
     const offset = this.writeOffset;
     this.writeOffset += bytes.length;
     this.written.push([entry[0], entry[1], entry[2], entry[3], entry[4], entry[5], offset, bytes.length, entry[8]]);
     if (this.batch.length === 0) this.batchStart = offset;
     this.batch.push(bytes);
     this.batchBytes += bytes.length;
-    if (this.batchBytes >= WRITE_BATCH_BYTES) {
-      this.flush();
-      // Back-pressure: records are not buffered faster than the disk takes them.
-      await this.writes;
-    }
+    if (this.batchBytes < WRITE_BATCH_BYTES) return false;
+    this.flush();
+    return true;
   }
 
   private flush(): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -127,6 +127,24 @@ describe('pipeline with a fact cache', () => {
     expect(next.claims).toEqual(cold.claims);
     expect(next.warnings.some((w) => /damaged/.test(w.message))).toBe(true);
     expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ snapshotHits: 2 });
+  });
+
+  it("one damaged record in a snapshot: its file comes from the fact cache, the others' from the snapshot", async () => {
+    const { root, cacheDir } = setup();
+    const cold = await verify(root, cacheDir);
+    const [name] = readdirSync(cacheDir).filter((n) => n.startsWith('card-') && n.endsWith('.pack'));
+    const file = path.join(cacheDir, name);
+    const bytes = readFileSync(file);
+    // Records come first in a pack: flip a byte of the first one's facts.
+    const at = bytes.indexOf('"f":[');
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 6] ^= 0x01;
+    writeFileSync(file, bytes);
+    const next = await verify(root, cacheDir);
+    // The fact cache still holds it.
+    expect(next.result.stats.cache).toMatchObject({ damaged: 1, snapshotHits: 1, statHits: 2, misses: 0 });
+    expect(next.claims).toEqual(cold.claims);
+    expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ damaged: 0, snapshotHits: 2 });
   });
 
   it("removes other cards' snapshots unused for a month, and keeps recent ones", async () => {
