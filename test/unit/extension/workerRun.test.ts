@@ -78,6 +78,21 @@ describe('serveWorker', () => {
     expect(await exit).toBe(WORKER_EXIT.cancelled);
   });
 
+  it('fails the run, not reports it done, when a claim result cannot be sent', async () => {
+    const { port, sent, deliver } = fakePort();
+    const send = port.send;
+    port.send = async (m) => {
+      if (m.type === 'event' && m.event.type === 'claim' && m.event.seq === 3) throw new Error('channel closed');
+      return send(m);
+    };
+    const exit = serveWorker(port, { runPipeline: fakePipeline({ claims: 5 }), loadCardLines: noLines });
+    deliver({ type: 'verify', job: { cardPath: '/w/card.md', workspaceRoot: '/w' }, window: 10 });
+    expect(await exit).toBe(WORKER_EXIT.failed);
+    expect(sent.some((m) => m.type === 'event' && m.event.type === 'done')).toBe(false);
+    const err = sent.at(-1);
+    expect(err?.type === 'event' && err.event.type === 'error' && err.event.message).toMatch(/channel closed/);
+  });
+
   it('answers an invalid message with an error and a protocol exit code', async () => {
     const { port, sent, deliver } = fakePort();
     const exit = serveWorker(port, { runPipeline: fakePipeline({ claims: 1 }), loadCardLines: noLines });
