@@ -128,7 +128,9 @@ export class DeferredIndex {
       if (start !== undefined) filter.seek?.(start);
       let part = e.part;
       if (!part) {
-        // A place where the budget reached a limit is read whatever it holds: its facts count there.
+        // A place where the budget reached a limit is read whatever it holds: its facts count
+        // there. Elsewhere only the facts that mention a needle are read: the regime cannot change
+        // between two places, so what the others would add to the count does not matter.
         const old = needles && start === undefined ? await snapshot.previousMentioning(e.file.relPath, needles) : await snapshot.previous(e.file.relPath);
         if (old === null) continue;
         part = old && partOf(old);

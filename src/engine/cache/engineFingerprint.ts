@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 /** Bump when the meaning of cached facts changes without the code bundle changing. */
-export const FACT_CACHE_VERSION = 1;
+export const FACT_CACHE_VERSION = 2;
 
 let memo: Promise<string> | undefined;
 

@@ -225,7 +225,7 @@ export class FactCache {
   /** A record's warnings and encoding, decoding it only when it has any; undefined when it is damaged or has no index part. */
   private notedOf(relPath: string, bytes: Buffer): Noted | undefined {
     if (bytes.subarray(0, PLAIN_PREFIX.length).equals(PLAIN_PREFIX)) return { warnings: [] };
-    const extraction = decodeBody(bytes, relPath);
+    const extraction = decodeHead(bytes);
     if (!extraction) {
       this.stats.damaged++;
       this.entries.delete(relPath);
@@ -256,15 +256,19 @@ export class FactCache {
   }
 
   /**
-   * As `previous`, for a record that holds one of `needles` (byte strings): null, without decoding
-   * it, for one that holds none.
+   * As `previous`, but only the facts whose lines hold one of `needles` (byte strings), with their
+   * words; null, without decoding anything, for a record whose facts hold none.
    */
   async previousMentioning(relPath: string, needles: readonly Buffer[]): Promise<FileExtraction | null | undefined> {
     const entry = this.entries.get(relPath);
     const bytes = entry && await this.checkedBytes(entry);
     if (!entry || !bytes) return undefined;
-    if (!needles.some((n) => bytes.includes(n))) return null;
-    return this.decoded(entry, bytes, relPath)?.extraction;
+    const picked = decodePicked(bytes, relPath, needles);
+    if (picked === undefined) {
+      this.stats.damaged++;
+      this.entries.delete(relPath);
+    }
+    return picked;
   }
 
   /** The files the previous pack held (less those whose records proved damaged). */
@@ -276,15 +280,7 @@ export class FactCache {
   async store(file: WorkspaceFile, key: string, hash: string, readAtMs: number, extraction: FileExtraction): Promise<void> {
     this.stats.misses++;
     if (this.closed || !extraction.facts.every((f) => jsonSafe(f.value))) return;
-    const x = extraction.index;
-    // Warnings and encoding first, facts last: `noteByStat` reads a record without warnings from its first bytes.
-    const body = JSON.stringify({
-      w: extraction.warnings,
-      ...(extraction.encoding ? { e: extraction.encoding } : {}),
-      ...(x ? { x: [x.vocabulary, x.configNames, x.dropped, (x.words ?? []).map((w) => [w.keys, w.tokens, w.lineWords]), x.regime ?? null, x.refused ?? null, x.admittedBefore ?? null] } : {}),
-      f: extraction.facts.map(encodeFact),
-    });
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = encodeBody(extraction);
     await this.append([file.relPath, file.size, file.mtimeMs, readAtMs, hash, key, 0, 0, checksum(bytes)], bytes);
   }
 
@@ -416,43 +412,153 @@ export class FactCache {
 /** How a record without warnings or encoding that has an index part begins (see `store`). */
 const PLAIN_PREFIX = Buffer.from('{"w":[],"x":[', 'utf8');
 
-function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined {
+/**
+ * A record: a head line (warnings, encoding, index part) and one line per fact, the fact with its
+ * keys and words when the record has them (a card's snapshot). Facts on lines of their own can be
+ * read one by one: a re-run that needs the facts answering a few lookups parses only the lines
+ * that mention them (`decodePicked`). JSON never holds a raw newline.
+ */
+function encodeBody(extraction: FileExtraction): Buffer {
+  const x = extraction.index;
+  const words = x?.words && x.words.length === extraction.facts.length && extraction.facts.length > 0 ? x.words : undefined;
+  // Warnings and encoding first: `noteByStat` reads a record without warnings from its first bytes.
+  const head = JSON.stringify({
+    w: extraction.warnings,
+    ...(extraction.encoding ? { e: extraction.encoding } : {}),
+    ...(x ? { x: [x.vocabulary, x.configNames, x.dropped, words ? 1 : 0, x.regime ?? null, x.refused ?? null, x.admittedBefore ?? null] } : {}),
+  });
+  const lines = [head];
+  extraction.facts.forEach((f, i) => {
+    const w = words?.[i];
+    lines.push(JSON.stringify(w ? [encodeFact(f), w.keys, w.tokens, w.lineWords] : encodeFact(f)));
+  });
+  return Buffer.from(lines.join('\n'), 'utf8');
+}
+
+/** A record's head: everything but its facts (and their words); undefined when it does not decode. */
+interface Head {
+  warnings: string[];
+  encoding?: string;
+  index?: Omit<NonNullable<FileExtraction['index']>, 'words'>;
+  /** Its fact lines carry keys and words. */
+  withWords: boolean;
+}
+
+function decodeHead(bytes: Buffer): Head | undefined {
+  const end = bytes.indexOf(NEWLINE);
   let body: unknown;
   try {
-    body = JSON.parse(bytes.toString('utf8'));
+    body = JSON.parse(bytes.toString('utf8', 0, end < 0 ? bytes.length : end));
   } catch {
     return undefined;
   }
   if (typeof body !== 'object' || body === null) return undefined;
-  const { f, w, e, x } = body as { f?: unknown; w?: unknown; e?: unknown; x?: unknown };
-  if (!Array.isArray(f) || !isStrings(w)) return undefined;
+  const { w, e, x } = body as { w?: unknown; e?: unknown; x?: unknown };
+  if (!isStrings(w)) return undefined;
   if (e !== undefined && typeof e !== 'string') return undefined;
-  let index: FileExtraction['index'];
-  if (x !== undefined) {
-    if (!Array.isArray(x) || x.length < 4 || x.length > 7) return undefined;
-    const [vocabulary, configNames, dropped, words, regime, refused, admittedBefore] = (x as unknown[]).map((v) => (v === null ? undefined : v));
-    if (![regime, refused, admittedBefore].every((v) => v === undefined || (typeof v === 'number' && Number.isInteger(v)))) return undefined;
-    if (!isStrings(vocabulary) || !isStrings(configNames) || typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) return undefined;
-    if (!Array.isArray(words) || (words.length !== 0 && words.length !== f.length)) return undefined;
-    const triples: FactWords[] = [];
-    for (const w of words) {
-      if (!Array.isArray(w) || w.length !== 3 || !w.every(isStrings)) return undefined;
-      const [keys, tokens, lineWords] = w as string[][];
-      triples.push({ keys, tokens, lineWords });
-    }
-    index = {
-      vocabulary, configNames, dropped, ...(triples.length > 0 ? { words: triples } : {}),
-      ...(regime !== undefined ? { regime: regime as number } : {}), ...(refused !== undefined ? { refused: refused as number } : {}), ...(admittedBefore !== undefined ? { admittedBefore: admittedBefore as number } : {}),
-    };
-  }
-  const facts: Fact[] = [];
-  for (const t of f) {
-    const fact = decodeFact(t, relPath);
-    if (!fact) return undefined;
-    facts.push(fact);
-  }
-  return { facts, warnings: w, ...(e !== undefined ? { encoding: e } : {}), ...(index ? { index } : {}) };
+  const head: Head = { warnings: w, ...(e !== undefined ? { encoding: e } : {}), withWords: false };
+  if (x === undefined) return head;
+  if (!Array.isArray(x) || x.length !== 7) return undefined;
+  const [vocabulary, configNames, dropped, withWords, regime, refused, admittedBefore] = (x as unknown[]).map((v) => (v === null ? undefined : v));
+  if (![regime, refused, admittedBefore].every((v) => v === undefined || (typeof v === 'number' && Number.isInteger(v)))) return undefined;
+  if (!isStrings(vocabulary) || !isStrings(configNames) || typeof dropped !== 'number' || !Number.isInteger(dropped) || dropped < 0) return undefined;
+  if (withWords !== 0 && withWords !== 1) return undefined;
+  head.withWords = withWords === 1;
+  head.index = {
+    vocabulary, configNames, dropped,
+    ...(regime !== undefined ? { regime: regime as number } : {}), ...(refused !== undefined ? { refused: refused as number } : {}),
+    ...(admittedBefore !== undefined ? { admittedBefore: admittedBefore as number } : {}),
+  };
+  return head;
 }
+
+/** One fact line (see encodeBody); undefined when it does not decode. */
+function decodeLine(line: string, withWords: boolean, relPath: string): { fact: Fact; words?: FactWords } | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!withWords) {
+    const fact = decodeFact(v, relPath);
+    return fact && { fact };
+  }
+  if (!Array.isArray(v) || v.length !== 4) return undefined;
+  const [t, keys, tokens, lineWords] = v as unknown[];
+  if (!isStrings(keys) || !isStrings(tokens) || !isStrings(lineWords)) return undefined;
+  const fact = decodeFact(t, relPath);
+  return fact && { fact, words: { keys, tokens, lineWords } };
+}
+
+function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined {
+  const head = decodeHead(bytes);
+  if (!head) return undefined;
+  const lines = bytes.toString('utf8').split('\n');
+  const facts: Fact[] = [];
+  const words: FactWords[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const d = decodeLine(lines[i], head.withWords, relPath);
+    if (!d) return undefined;
+    facts.push(d.fact);
+    if (d.words) words.push(d.words);
+  }
+  return {
+    facts, warnings: head.warnings, ...(head.encoding !== undefined ? { encoding: head.encoding } : {}),
+    ...(head.index ? { index: { ...head.index, ...(words.length > 0 ? { words } : {}) } } : {}),
+  };
+}
+
+/**
+ * A record read for some lookups: only those of its facts (with their words) whose lines mention
+ * one of `needles` (the head's vocabulary does not count); null when none does, undefined when
+ * the record does not decode. A record whose lines carry no words is decoded whole.
+ */
+function decodePicked(bytes: Buffer, relPath: string, needles: readonly Buffer[]): FileExtraction | null | undefined {
+  const headEnd = bytes.indexOf(NEWLINE);
+  if (headEnd < 0) return decodeHead(bytes) ? null : undefined;
+  const starts: number[] = [];
+  for (let p = headEnd; p >= 0; p = bytes.indexOf(NEWLINE, p + 1)) starts.push(p + 1);
+  const hit = new Set<number>();
+  for (const needle of needles) {
+    for (let p = bytes.indexOf(needle, headEnd); p >= 0;) {
+      const line = lineAt(starts, p);
+      hit.add(line);
+      p = line + 1 < starts.length ? bytes.indexOf(needle, starts[line + 1]) : -1;
+    }
+  }
+  if (hit.size === 0) return null;
+  const head = decodeHead(bytes);
+  if (!head) return undefined;
+  if (!head.withWords) return decodeBody(bytes, relPath);
+  const facts: Fact[] = [];
+  const words: FactWords[] = [];
+  for (const i of [...hit].sort((a, b) => a - b)) {
+    const end = i + 1 < starts.length ? starts[i + 1] - 1 : bytes.length;
+    const d = decodeLine(bytes.toString('utf8', starts[i], end), true, relPath);
+    if (!d?.words) return undefined;
+    facts.push(d.fact);
+    words.push(d.words);
+  }
+  return {
+    facts, warnings: head.warnings, ...(head.encoding !== undefined ? { encoding: head.encoding } : {}),
+    ...(head.index ? { index: { ...head.index, words } } : {}),
+  };
+}
+
+/** The fact line (0-based) holding byte `p`, given the byte where each fact line starts. */
+function lineAt(starts: readonly number[], p: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const NEWLINE = 0x0a;
 
 function isStrings(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((s) => typeof s === 'string');

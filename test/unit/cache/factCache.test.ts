@@ -263,3 +263,47 @@ describe('fact cache', () => {
     expect(r.results.get('train.py')?.ok).toBe(true);
   });
 });
+
+describe('snapshot records read for some lookups', () => {
+  const fact = (rawKey: string, value: number | string, line: number) => ({
+    rawKey, path: rawKey, value, file: 'train.py', line, column: 1, endLine: line, endColumn: 2,
+    source: 'ast' as const, form: 'assignment' as const, snippet: `${rawKey} = ${String(value)}`,
+  });
+  const facts = [fact('learning_rate', 0.001, 1), fact('batch_size', 32, 2), fact('lr_decay', 0.5, 3), fact('learning_rate', 0.002, 4)];
+  const words = facts.map((f) => ({ keys: [f.rawKey], tokens: f.rawKey.split('_'), lineWords: [] }));
+
+  async function stored(index: { vocabulary: string[]; words?: typeof words }) {
+    const root = workspace({ 'train.py': 'x = 1\n' });
+    const cacheDir = tempDir('cc-cache-');
+    const file = wsFile(root, 'train.py');
+    const writer = await FactCache.open({ dir: cacheDir, root, engine: 'e', preload: true });
+    await writer.store(file, 'k', '', Date.now(), { facts, warnings: ['odd line'], index: { configNames: [], dropped: 1, regime: 0, refused: 0, admittedBefore: 3, ...index } });
+    await writer.commit();
+    const reader = await FactCache.open({ dir: cacheDir, root, engine: 'e', preload: true });
+    return { reader, cacheDir };
+  }
+  const needle = (s: string) => Buffer.from(JSON.stringify(s));
+
+  it('decodes only the facts whose lines mention a needle, with their words and the whole head', async () => {
+    const { reader } = await stored({ vocabulary: ['rate'], words });
+    const whole = await reader.previous('train.py');
+    expect(whole?.facts).toEqual(facts);
+    expect(whole?.index?.words).toEqual(words);
+    const some = await reader.previousMentioning('train.py', [needle('learning_rate')]);
+    expect(some?.facts).toEqual([facts[0], facts[3]]);
+    expect(some?.index?.words).toEqual([words[0], words[3]]);
+    expect(some).toMatchObject({ warnings: ['odd line'], index: { vocabulary: ['rate'], dropped: 1, regime: 0, refused: 0, admittedBefore: 3 } });
+    expect((await reader.previousMentioning('train.py', [needle('decay'), needle('batch_size')]))?.facts).toEqual([facts[1], facts[2]]);
+  });
+
+  it('a needle only the head holds (a vocabulary word) reads nothing', async () => {
+    const { reader } = await stored({ vocabulary: ['momentum'], words });
+    expect(await reader.previousMentioning('train.py', [needle('momentum')])).toBeNull();
+    expect(reader.stats.damaged).toBe(0);
+  });
+
+  it('a record whose lines carry no words is read whole', async () => {
+    const { reader } = await stored({ vocabulary: [] });
+    expect((await reader.previousMentioning('train.py', [needle('batch_size')]))?.facts).toEqual(facts);
+  });
+});

@@ -135,10 +135,8 @@ describe('pipeline with a fact cache', () => {
     const [name] = readdirSync(cacheDir).filter((n) => n.startsWith('card-') && n.endsWith('.pack'));
     const file = path.join(cacheDir, name);
     const bytes = readFileSync(file);
-    // Records come first in a pack: flip a byte of the first one's facts.
-    const at = bytes.indexOf('"f":[');
-    expect(at).toBeGreaterThan(0);
-    bytes[at + 6] ^= 0x01;
+    // Records come first in a pack: flip a byte of the first one.
+    bytes[2] ^= 0x01;
     writeFileSync(file, bytes);
     const next = await verify(root, cacheDir);
     // The fact cache still holds it.
