@@ -126,8 +126,10 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let cache: FactCache | undefined;
   const nativeMemory = new NativeMemoryGuard();
   // A re-run on a snapshot usually reads a file or two: starting extraction threads would cost
-  // more than extracting them here. Threads take over from the few first files on.
+  // more than extracting them here. Threads (and the fact cache) take over from the few first files on.
   let extractions = 0;
+  /** Files extracted without the fact cache (a cache miss it did not see). */
+  let extractedUncached = 0;
   let extractionsAtYield = 0;
   let notedSinceYield = 0;
   /** Reads and extracts a file; the returned step adds it to the index (in walk order: see below). */
@@ -136,9 +138,12 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     key: string,
     add: (facts: Fact[]) => FileIndexPart = (facts) => (deferred ? deferred.changed(file, facts) : index.addFile(facts)),
   ): Promise<() => Promise<void>> => {
-    const extractThreads = snapshot?.generation && extractions < FEW_FILES ? 0 : opts.extractThreads;
+    const few = snapshot?.generation !== undefined && extractions < FEW_FILES;
     extractions++;
-    const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads }, await factCache());
+    if (few) extractedUncached++;
+    // Nor is the fact cache opened for them: reading its index (~20 ms per 10,000 files) costs
+    // more than extracting a file or two it might hold.
+    const read = await fileFacts(file, { maxFileBytes: opts.maxFileBytes, extractThreads: few ? 0 : opts.extractThreads }, few ? undefined : await factCache());
     return async () => {
       if (!read.ok) {
         filesSkipped++;
@@ -271,7 +276,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     if (!cacheDir) return undefined;
     const snapshotHits = snapshot?.stats.statHits ?? 0;
     const main = cache?.stats ?? { statHits: 0, hashHits: 0, misses: 0, damaged: 0 };
-    return { ...main, statHits: main.statHits + snapshotHits, damaged: main.damaged + (snapshot?.stats.damaged ?? 0), snapshotHits };
+    return { ...main, statHits: main.statHits + snapshotHits, misses: main.misses + extractedUncached, damaged: main.damaged + (snapshot?.stats.damaged ?? 0), snapshotHits };
   };
   // Records what was decided on the snapshot just written, for the next run to hand back.
   const remember = async (record: Omit<CardDecisions, 'version' | 'key' | 'snapshot' | 'filter' | 'warnings'>): Promise<void> => {

@@ -28,11 +28,11 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function setup(): { root: string; cacheDir: string } {
-  const ws = tempWorkspace(FILES);
+function setup(files: Record<string, string> = FILES): { root: string; cacheDir: string } {
+  const ws = tempWorkspace(files);
   cleanups.push(ws.dispose);
   const old = Date.now() / 1000 - 60;
-  for (const rel of Object.keys(FILES)) utimesSync(path.join(ws.root, rel), old, old);
+  for (const rel of Object.keys(files)) utimesSync(path.join(ws.root, rel), old, old);
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'cc-pipe-cache-'));
   cleanups.push(() => rmSync(cacheDir, { recursive: true, force: true }));
   return { root: ws.root, cacheDir };
@@ -129,7 +129,7 @@ describe('pipeline with a fact cache', () => {
     expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ snapshotHits: 2 });
   });
 
-  it("one damaged record in a snapshot: its file comes from the fact cache, the others' from the snapshot", async () => {
+  it("one damaged record in a snapshot: its file is read again, the others come from the snapshot", async () => {
     const { root, cacheDir } = setup();
     const cold = await verify(root, cacheDir);
     const [name] = readdirSync(cacheDir).filter((n) => n.startsWith('card-') && n.endsWith('.pack'));
@@ -139,10 +139,21 @@ describe('pipeline with a fact cache', () => {
     bytes[2] ^= 0x01;
     writeFileSync(file, bytes);
     const next = await verify(root, cacheDir);
-    // The fact cache still holds it.
-    expect(next.result.stats.cache).toMatchObject({ damaged: 1, snapshotHits: 1, statHits: 2, misses: 0 });
+    expect(next.result.stats.cache).toMatchObject({ damaged: 1, snapshotHits: 1, statHits: 1, misses: 1 });
     expect(next.claims).toEqual(cold.claims);
     expect((await verify(root, cacheDir)).result.stats.cache).toMatchObject({ damaged: 0, snapshotHits: 2 });
+  });
+
+  it('a re-run opens the fact cache only past its first few changed files', async () => {
+    const scripts = Array.from({ length: 6 }, (_, i) => `step${i}.py`);
+    const { root, cacheDir } = setup({ ...FILES, ...Object.fromEntries(scripts.map((rel, i) => [rel, `batch_size = ${32 + i}\n`])) });
+    const cold = await verify(root, cacheDir);
+    // Touched, not changed: the snapshot no longer trusts their stats, the fact cache knows their content.
+    const touched = Date.now() / 1000 - 30;
+    for (const rel of scripts) utimesSync(path.join(root, rel), touched, touched);
+    const warm = await verify(root, cacheDir);
+    expect(warm.result.stats.cache).toMatchObject({ snapshotHits: 2, misses: 4, hashHits: 2 });
+    expect(warm.claims).toEqual(cold.claims);
   });
 
   it("removes other cards' snapshots unused for a month, and keeps recent ones", async () => {
