@@ -35,9 +35,8 @@ function extensionOf(lowerName: string): string {
 
 /** Classify by workspace-relative path (either slash). Pure: touches no file system. */
 export function classifyFile(relPath: string): FileKind {
-  const parts = relPath.split(/[\\/]/).filter((p) => p.length > 0);
-  const name = (parts[parts.length - 1] ?? '').toLowerCase();
-  const parent = (parts[parts.length - 2] ?? '').toLowerCase();
+  // The last two path segments, without splitting the whole path (called for every file of a walk).
+  const [name, parent] = lastSegments(relPath);
   const ext = extensionOf(name);
 
   if (/^(licen[cs]e|copying)([-_.][\w.-]*)?$/.test(name) && !NOT_LICENSE_EXTENSIONS.has(ext)) return 'license';
@@ -50,4 +49,17 @@ export function classifyFile(relPath: string): FileKind {
   }
   if (ext === '' && /^readme$/.test(name)) return 'text';
   return EXTENSION_KINDS.get(ext) ?? 'other';
+}
+
+/** A path's last segment and the one before it, lowercased ('' when absent); empty segments are skipped. */
+function lastSegments(relPath: string): [string, string] {
+  let end = relPath.length;
+  const found: string[] = [];
+  while (found.length < 2 && end > 0) {
+    let start = end;
+    while (start > 0 && relPath[start - 1] !== '/' && relPath[start - 1] !== '\\') start--;
+    if (start < end) found.push(relPath.slice(start, end).toLowerCase());
+    end = start - 1;
+  }
+  return [found[0] ?? '', found[1] ?? ''];
 }

@@ -1,5 +1,5 @@
 import type { FactFlag } from '../facts/fact.js';
-import { classifyFile } from './fileKind.js';
+import { classifyFile, type FileKind } from './fileKind.js';
 
 const FOLDER_FLAGS: ReadonlyMap<string, FactFlag> = new Map<string, FactFlag>([
   ['tests', 'test'], ['test', 'test'],
@@ -16,8 +16,9 @@ const FLAG_ORDER: readonly FactFlag[] = ['test', 'fixture', 'vendored', 'doc', '
 /**
  * Flags that demote facts from a file to non-deciding evidence, from its workspace-relative path alone.
  * Folder rules look at folder names only, so a file called `test.py` at the root is not a test.
+ * `kind`: the file's classifyFile kind, when the caller has it.
  */
-export function pathFlags(relPath: string): FactFlag[] {
+export function pathFlags(relPath: string, kind: FileKind = classifyFile(relPath)): FactFlag[] {
   const parts = relPath.split(/[\\/]/).filter((p) => p.length > 0);
   const name = (parts.pop() ?? '').toLowerCase();
   const found = new Set<FactFlag>();
@@ -26,7 +27,6 @@ export function pathFlags(relPath: string): FactFlag[] {
     if (flag) found.add(flag);
   }
   if (/^test_.*\.py$/.test(name) || /_test\.py$/.test(name) || name === 'conftest.py') found.add('test');
-  const kind = classifyFile(relPath);
   if ((name.startsWith('readme') && kind !== 'python') || kind === 'markdown' || kind === 'text') found.add('doc');
   return FLAG_ORDER.filter((f) => found.has(f));
 }

@@ -199,9 +199,10 @@ export async function* walkWorkspace(
         }
         const st = r.stats;
         if (!st.isFile()) continue;
-        const flags: FactFlag[] = pathFlags(f.rel);
+        const kind = classifyFile(f.rel);
+        const flags: FactFlag[] = pathFlags(f.rel, kind);
         if (f.ignored) flags.push('ignored');
-        yield { relPath: f.rel, absPath: f.abs, size: st.size, mtimeMs: st.mtimeMs, kind: classifyFile(f.rel), flags };
+        yield { relPath: f.rel, absPath: f.abs, size: st.size, mtimeMs: st.mtimeMs, kind, flags };
       }
     }
     // A folder reached twice (through a symlink) is walked once. Plain subfolders claim their real

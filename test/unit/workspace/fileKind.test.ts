@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyFile, type FileKind } from '../../../src/engine/workspace/fileKind.js';
 
@@ -54,5 +55,14 @@ const cases: Array<[string, FileKind]> = [
 describe('classifyFile', () => {
   it.each(cases)('%s -> %s', (rel, kind) => {
     expect(classifyFile(rel)).toBe(kind);
+  });
+
+  it('depends only on the last two non-empty segments, whatever the separators', () => {
+    const segment = fc.constantFrom('requirements', 'LICENSE', 'environment.yml', 'base.txt', 'x.py', 'conda-env.yaml', 'README', 'Manifest.in', 'a.b.c');
+    const sep = fc.constantFrom('/', '\\', '//', '/\\');
+    fc.assert(fc.property(fc.array(fc.tuple(segment, sep), { maxLength: 4 }), segment, segment, fc.boolean(), (prefix, parent, name, trailing) => {
+      const rel = `${prefix.map(([s, p]) => s + p).join('')}${parent}/${name}${trailing ? '/' : ''}`;
+      expect(classifyFile(rel)).toBe(classifyFile(`${parent}/${name}`));
+    }), { numRuns: 500 });
   });
 });
