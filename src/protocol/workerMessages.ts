@@ -63,6 +63,8 @@ export const WorkerToHostSchema = z.discriminatedUnion('type', [
   }),
   /** Engine warnings beyond the forwarding cap are only counted; the count arrives before `done`. */
   z.object({ type: z.literal('warningsOmitted'), count: z.number().int().min(1) }),
+  /** The worker is loaded and listening: sent once, first (see extension/worker/readyWorker.ts). */
+  z.object({ type: z.literal('ready') }),
 ]);
 export type WorkerToHost = z.infer<typeof WorkerToHostSchema>;
 

@@ -106,6 +106,8 @@ export function serveWorker(port: WorkerPort, deps: WorkerDeps): Promise<number>
           return;
       }
     });
+    // A worker started ahead of its job (a ready worker) tells the host it has loaded.
+    port.send({ type: 'ready' }).catch(() => undefined);
   });
 }
 

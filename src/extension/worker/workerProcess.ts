@@ -11,6 +11,7 @@ import {
   type WireJob,
 } from '../../protocol/workerMessages.js';
 import { killProcessTree } from './processTree.js';
+import type { ReadyWorker } from './readyWorker.js';
 
 /** Exit code of a worker that stopped on a cancel message (src/worker/workerRun.ts WORKER_EXIT). */
 const EXIT_CANCELLED = 5;
@@ -42,7 +43,8 @@ export type WorkerOutcome =
   | { kind: 'cancelled'; claimsReceived: number }
   | { kind: 'crashed'; message: string; exitCode: number | null; signal: NodeJS.Signals | null; claimsReceived: number };
 
-function forkWorker(launch: WorkerLaunch): ChildProcess {
+/** Starts a worker process; it waits for its job (see ReadyWorker for starting one ahead). */
+export function forkWorker(launch: WorkerLaunch): ChildProcess {
   return fork(launch.script, [], {
     execArgv: [`--max-old-space-size=${Math.max(64, Math.floor(launch.heapMb))}`],
     // Own process group on POSIX, so cancel can kill the whole tree at once.
@@ -73,8 +75,8 @@ export class WorkerProcess {
   private exited = false;
   private readonly exitedPromise: Promise<void>;
 
-  private constructor(launch: WorkerLaunch, first: HostToWorker[], handlers: WorkerHandlers, window: number) {
-    this.child = forkWorker(launch);
+  private constructor(launch: WorkerLaunch, first: HostToWorker[], handlers: WorkerHandlers, window: number, ready: ReadyWorker | undefined) {
+    this.child = ready?.take(launch) ?? forkWorker(launch);
     const granter = new CreditGranter(window, (upTo) => this.post({ type: 'ack', upTo }));
     let resolveExited: () => void = () => undefined;
     this.exitedPromise = new Promise<void>((r) => (resolveExited = r));
@@ -103,7 +105,7 @@ export class WorkerProcess {
           handlers.onWarningsOmitted?.(msg.count);
           return;
         }
-        if (msg.type === 'lines') return;
+        if (msg.type === 'lines' || msg.type === 'ready') return;
         const event = msg.event;
         switch (event.type) {
           case 'start':
@@ -170,13 +172,22 @@ export class WorkerProcess {
     for (const m of first) this.post(m);
   }
 
-  /** Forks a worker and starts verifying. `cardText` is the unsaved editor buffer, if any. */
-  static verify(launch: WorkerLaunch, job: Omit<WireJob, 'cardTextChunks'>, cardText: string | undefined, handlers: WorkerHandlers): WorkerProcess {
+  /**
+   * Starts verifying in the worker `ready` holds for this launch, else in a new one. `cardText`
+   * is the unsaved editor buffer, if any.
+   */
+  static verify(
+    launch: WorkerLaunch,
+    job: Omit<WireJob, 'cardTextChunks'>,
+    cardText: string | undefined,
+    handlers: WorkerHandlers,
+    ready?: ReadyWorker,
+  ): WorkerProcess {
     const window = launch.window ?? 32;
     const chunks = cardText !== undefined ? splitText(cardText) : [];
     const first: HostToWorker[] = chunks.map((text, index) => ({ type: 'cardText', index, text }));
     first.push({ type: 'verify', job: { ...job, cardTextChunks: chunks.length }, window });
-    return new WorkerProcess(launch, first, handlers, window);
+    return new WorkerProcess(launch, first, handlers, window, ready);
   }
 
   get pid(): number | undefined {

@@ -46,6 +46,15 @@ describe('serveWorker', () => {
     expect(last?.type === 'event' && last.event.type).toBe('done');
   });
 
+  it('says it is ready, first, before any job arrives', async () => {
+    const { port, sent, disconnect } = fakePort();
+    const exit = serveWorker(port, { runPipeline: fakePipeline({ claims: 1 }), loadCardLines: noLines });
+    await tick();
+    expect(sent).toEqual([{ type: 'ready' }]);
+    disconnect();
+    expect(await exit).toBe(WORKER_EXIT.cancelled);
+  });
+
   it('coalesces progress to the latest snapshot', async () => {
     const { port, sent, deliver } = fakePort();
     const exit = serveWorker(port, {
@@ -98,7 +107,7 @@ describe('serveWorker', () => {
     const exit = serveWorker(port, { runPipeline: fakePipeline({ claims: 1 }), loadCardLines: noLines });
     deliver({ type: 'verify', job: { cardPath: 42 } });
     expect(await exit).toBe(WORKER_EXIT.protocol);
-    const err = sent[0];
+    const err = sent.find((m) => m.type === 'event');
     expect(err?.type === 'event' && err.event.type === 'error' && err.event.message).toMatch(/invalid message/);
   });
 

@@ -1,0 +1,98 @@
+import type { ChildProcess } from 'node:child_process';
+import { WorkerToHostSchema } from '../../protocol/workerMessages.js';
+import { killProcessTree } from './processTree.js';
+import type { WorkerLaunch } from './workerProcess.js';
+
+/** How long a worker started ahead waits for a verification before it is stopped. */
+export const READY_IDLE_MS = 5 * 60 * 1000;
+
+interface Spare {
+  child: ChildProcess;
+  key: string;
+  timer: NodeJS.Timeout;
+  /** Resolves true once the worker said it is ready, false if it went first. */
+  ready: Promise<boolean>;
+  detach: () => void;
+}
+
+/**
+ * At most one worker process started before it is needed: starting a worker and loading its
+ * bundle takes ~0.2 s, a third of a re-run that hands most verdicts back. Each worker still runs
+ * one verification and exits (DESIGN.md); this one has only started sooner. It waits for
+ * READY_IDLE_MS at most, costing the memory of a loaded worker (~75 MB) meanwhile.
+ */
+export class ReadyWorker {
+  private spare: Spare | undefined;
+
+  constructor(
+    private readonly fork: (launch: WorkerLaunch) => ChildProcess,
+    private readonly idleMs = READY_IDLE_MS,
+  ) {}
+
+  /**
+   * Starts a worker for `launch`, unless one started for the same launch is waiting. Resolves
+   * true once it is loaded and listening, false if it exits first or is replaced.
+   */
+  prepare(launch: WorkerLaunch): Promise<boolean> {
+    const key = launchKey(launch);
+    if (this.spare && this.spare.key === key && isAlive(this.spare.child)) return this.spare.ready;
+    this.drop();
+    const child = this.fork(launch);
+    let detach: () => void = () => undefined;
+    const ready = new Promise<boolean>((resolve) => {
+      const onMessage = (raw: unknown): void => {
+        if (WorkerToHostSchema.safeParse(raw).data?.type === 'ready') resolve(true);
+      };
+      const onGone = (): void => {
+        resolve(false);
+        if (this.spare?.child === child) this.drop();
+      };
+      child.on('message', onMessage);
+      child.once('exit', onGone);
+      child.once('error', onGone);
+      detach = () => {
+        child.off('message', onMessage);
+        child.off('exit', onGone);
+        child.off('error', onGone);
+        resolve(false);
+      };
+    });
+    // Its own errors are reported by whoever takes it; until then one must not crash the host.
+    child.on('error', () => undefined);
+    const timer = setTimeout(() => this.drop(), this.idleMs);
+    timer.unref?.();
+    this.spare = { child, key, timer, ready, detach };
+    return ready;
+  }
+
+  /** The waiting worker, if it was started for the same launch and still runs; the caller owns it then. */
+  take(launch: WorkerLaunch): ChildProcess | undefined {
+    const spare = this.spare;
+    if (!spare) return undefined;
+    this.spare = undefined;
+    clearTimeout(spare.timer);
+    spare.detach();
+    if (spare.key === launchKey(launch) && isAlive(spare.child)) return spare.child;
+    killProcessTree(spare.child);
+    return undefined;
+  }
+
+  /** Stops the waiting worker, if any. */
+  drop(): void {
+    const spare = this.spare;
+    if (!spare) return;
+    this.spare = undefined;
+    clearTimeout(spare.timer);
+    spare.detach();
+    if (isAlive(spare.child)) killProcessTree(spare.child);
+  }
+}
+
+/** Workers started for equal launches are interchangeable: same script, heap cap and environment. */
+function launchKey(launch: WorkerLaunch): string {
+  return JSON.stringify([launch.script, launch.heapMb, launch.env ?? {}]);
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null && child.connected;
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClaimResult } from '../../../src/engine/model.js';
+import { ReadyWorker } from '../../../src/extension/worker/readyWorker.js';
+import { forkWorker, WorkerProcess, type WorkerLaunch } from '../../../src/extension/worker/workerProcess.js';
+import { bundleFakeWorker } from './fixtures/fakeWorkerBundle.js';
+
+let dir: string;
+let script: string;
+let dispose: () => void;
+
+beforeAll(async () => {
+  ({ dir, script, dispose } = await bundleFakeWorker('cardcheck-ready-'));
+});
+afterAll(() => dispose());
+
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const waitFor = async (cond: () => boolean, ms = 3000): Promise<boolean> => {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return cond();
+};
+
+/** A ReadyWorker that records the processes it starts. */
+function readyWorker(idleMs?: number) {
+  const started: number[] = [];
+  const ready = new ReadyWorker((launch) => {
+    const child = forkWorker(launch);
+    if (child.pid !== undefined) started.push(child.pid);
+    return child;
+  }, idleMs);
+  return { ready, started };
+}
+
+function verify(launch: WorkerLaunch, ready: ReadyWorker) {
+  const claims: ClaimResult[] = [];
+  const worker = WorkerProcess.verify(launch, { cardPath: join(dir, 'card.md'), workspaceRoot: dir }, undefined, { onClaim: (c) => void claims.push(c) }, ready);
+  return { worker, claims };
+}
+
+describe('ReadyWorker', () => {
+  it('a verification runs in the worker started ahead, which then exits like any other', async () => {
+    const { ready, started } = readyWorker();
+    const launch = { script, heapMb: 128, env: { FAKE_CLAIMS: '5' } };
+    expect(await ready.prepare(launch)).toBe(true);
+    expect(started).toHaveLength(1);
+    const { worker, claims } = verify(launch, ready);
+    expect(worker.pid).toBe(started[0]);
+    expect((await worker.outcome).kind).toBe('done');
+    expect(claims).toHaveLength(5);
+    expect(await waitFor(() => !alive(started[0]))).toBe(true);
+    // Taken: the next verification starts its own.
+    const next = verify(launch, ready);
+    expect(next.worker.pid).not.toBe(started[0]);
+    expect((await next.worker.outcome).kind).toBe('done');
+  });
+
+  it('a worker started for another launch is stopped, not used', async () => {
+    const { ready, started } = readyWorker();
+    expect(await ready.prepare({ script, heapMb: 128, env: { FAKE_CLAIMS: '2' } })).toBe(true);
+    const { worker } = verify({ script, heapMb: 256, env: { FAKE_CLAIMS: '2' } }, ready);
+    expect(worker.pid).not.toBe(started[0]);
+    expect((await worker.outcome).kind).toBe('done');
+    expect(await waitFor(() => !alive(started[0]))).toBe(true);
+  });
+
+  it('preparing twice for one launch starts one worker', async () => {
+    const { ready, started } = readyWorker();
+    const launch = { script, heapMb: 128, env: { FAKE_CLAIMS: '1' } };
+    const [a, b] = await Promise.all([ready.prepare(launch), ready.prepare(launch)]);
+    expect([a, b]).toEqual([true, true]);
+    expect(started).toHaveLength(1);
+    ready.drop();
+    expect(await waitFor(() => !alive(started[0]))).toBe(true);
+  });
+
+  it('stops a worker nobody took after its idle time', async () => {
+    const { ready, started } = readyWorker(300);
+    expect(await ready.prepare({ script, heapMb: 128, env: {} })).toBe(true);
+    expect(await waitFor(() => !alive(started[0]))).toBe(true);
+    expect(ready.take({ script, heapMb: 128, env: {} })).toBeUndefined();
+  });
+
+  it('a worker that died while waiting is not handed out', async () => {
+    const { ready, started } = readyWorker();
+    const launch = { script, heapMb: 128, env: {} };
+    expect(await ready.prepare(launch)).toBe(true);
+    process.kill(started[0], 'SIGKILL');
+    expect(await waitFor(() => !alive(started[0]))).toBe(true);
+    // The host learns of the exit on its next turns of the event loop.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(ready.take(launch)).toBeUndefined();
+  });
+});
