@@ -7,7 +7,8 @@ import { planLlmPass, type LlmRunPlan } from '../llm/llmRunPlan.js';
 import { engineOptions, readSettings } from '../settings.js';
 import type { Settings } from '../settingsSchema.js';
 import type { RunRecord, RunTrigger } from '../api.js';
-import { WorkerProcess, type WorkerOutcome } from '../worker/workerProcess.js';
+import { ReadyWorker } from '../worker/readyWorker.js';
+import { forkWorker, WorkerProcess, type WorkerLaunch, type WorkerOutcome } from '../worker/workerProcess.js';
 import { CardRun } from './cardRun.js';
 import { describeJob } from './jobLog.js';
 import { annotateClaim, fitBaseline, type RunBaselines } from './runBaselines.js';
@@ -67,6 +68,8 @@ export class VerificationService implements vscode.Disposable {
   private readonly roots = new Map<string, vscode.Uri>();
   private readonly queue = new RunQueue();
   private readonly workers = new Map<string, WorkerProcess>();
+  /** A worker started ahead for the next run (setting keepWorkerReady). */
+  private readonly ready = new ReadyWorker(forkWorker);
   private readonly emitter = new vscode.EventEmitter<RunChange>();
   readonly onDidChange = this.emitter.event;
   private readonly records: RunRecord[] = [];
@@ -233,6 +236,8 @@ export class VerificationService implements vscode.Disposable {
         record.status = outcome.kind;
         if (outcome.kind === 'done' && delta) run.baseline = fitBaseline(delta.summary());
         this.finish(run, outcome, settings.maxClaimsPerCard, peakRss);
+        // The next run, if one comes soon (an edit, watch mode), finds its worker loaded.
+        if (settings.keepWorkerReady && !this.disposed) void this.ready.prepare(this.launchFor(settings));
         if (outcome.kind === 'done') {
           this.storage.baselines.remember(run.cardPath, run.claims.values()).catch((error: unknown) => {
             this.log.warn(`${run.label}: could not store this run's verdicts for the next comparison (${String(error)})`);
@@ -297,7 +302,7 @@ export class VerificationService implements vscode.Disposable {
     annotate: (claim: ClaimResult) => ClaimResult,
   ): WorkerProcess {
     let lastRssLog = 0;
-    return WorkerProcess.verify({ script: this.workerScript, heapMb: settings.workerMemoryMb }, job, target.cardText, {
+    return WorkerProcess.verify(this.launchFor(settings), job, target.cardText, {
       onProgress: (p) => {
         run.progress = p;
         if (p.rssMb !== undefined) {
@@ -327,7 +332,11 @@ export class VerificationService implements vscode.Disposable {
         this.emitter.fire({ kind: 'notices', run });
       },
       onStderr: (line) => this.log.debug(`worker: ${scrub.text(line)}`),
-    });
+    }, settings.keepWorkerReady ? this.ready : undefined);
+  }
+
+  private launchFor(settings: Settings): WorkerLaunch {
+    return { script: this.workerScript, heapMb: settings.workerMemoryMb };
   }
 
   private finish(run: CardRun, outcome: WorkerOutcome, maxClaims: number, peakRss: number): void {
@@ -380,6 +389,7 @@ export class VerificationService implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.ready.drop();
     void this.queue.cancel();
     this.emitter.dispose();
   }
