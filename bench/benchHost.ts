@@ -9,7 +9,8 @@ import { SETTING_DEFAULTS } from '../src/extension/settingsSchema.js';
 import childProcess, { type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CardRun } from '../src/extension/runs/cardRun.js';
-import { WorkerProcess, type WorkerOutcome } from '../src/extension/worker/workerProcess.js';
+import { ReadyWorker } from '../src/extension/worker/readyWorker.js';
+import { forkWorker, WorkerProcess, type WorkerOutcome } from '../src/extension/worker/workerProcess.js';
 import { MAX_MESSAGE_BYTES } from '../src/protocol/events.js';
 import { messageBytes } from '../src/protocol/workerMessages.js';
 
@@ -19,6 +20,8 @@ interface HostJob {
   root: string;
   cacheDir?: string;
   heapMb: number;
+  /** Start the worker ahead and wait until it has loaded, as the extension does after a run (setting keepWorkerReady). */
+  ready?: boolean;
 }
 
 export interface HostResult {
@@ -83,6 +86,16 @@ async function main(): Promise<void> {
     return c;
   }) as typeof realFork;
 
+  const launch = { script: job.worker, heapMb: job.heapMb };
+  let ready: ReadyWorker | undefined;
+  if (job.ready) {
+    ready = new ReadyWorker(forkWorker);
+    if (!(await ready.prepare(launch))) throw new Error('the worker started ahead exited before it was ready');
+    // Its "ready" message is not part of the run.
+    messages = 0;
+    largest = 0;
+  }
+
   gc?.();
   gc?.();
   const base = process.memoryUsage();
@@ -102,7 +115,7 @@ async function main(): Promise<void> {
   run.begin(Date.now());
   const started = performance.now();
   const worker = WorkerProcess.verify(
-    { script: job.worker, heapMb: job.heapMb },
+    launch,
     // The extension's engine options, as a user with default settings runs it.
     { cardPath: job.card, workspaceRoot: job.root, options: { extractThreads: SETTING_DEFAULTS.extractionThreads, ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}) } },
     undefined,
@@ -115,6 +128,7 @@ async function main(): Promise<void> {
       onWarning: (w) => run.addWarning(w),
       onWarningsOmitted: (n) => run.addNotice(`${n} more warnings`),
     },
+    ready,
   );
   const outcome = await worker.outcome;
   const wallMs = performance.now() - started;

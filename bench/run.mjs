@@ -93,16 +93,21 @@ async function main() {
     // card (its own or its file's); the line's words must not reach the vocabulary either.
     const unseenBy = (text, minLength) => !tools.engine.wordsOf(text).some((w) => w.length >= minLength && cardWords.has(w));
     if (!unseenBy(UNSEEN_LINE, 1)) throw new Error(`the card uses a word of "${UNSEEN_LINE}": pick another line for the unseen edit`);
-    const rerun = async (edit) => {
+    // A re-run finds its worker loaded, as in the extension after a run (setting keepWorkerReady,
+    // on by default); `ready: false` forks it on demand, as for a first run.
+    const rerun = async (edit, ready = true) => {
       try {
-        return await host(tools.host, { worker, card, root: corpus.root, cacheDir, heapMb: Number(args['heap-mb']) });
+        return await host(tools.host, { worker, card, root: corpus.root, cacheDir, heapMb: Number(args['heap-mb']), ready });
       } finally {
         await edit.restore();
       }
     };
-    const unseen = await appendLine(files.python.filter((f) => unseenBy(path.relative(corpus.root, f), 3)), UNSEEN_LINE);
+    const unseenFiles = files.python.filter((f) => unseenBy(path.relative(corpus.root, f), 3));
+    const unseen = await appendLine(unseenFiles, UNSEEN_LINE);
     const warm = await rerun(unseen);
     log(`CardCheck after an edit the card cannot see (${path.relative(corpus.root, unseen.file)}): ${fmtRun(warm)}`);
+    const warmForked = await rerun(await appendLine(unseenFiles, UNSEEN_LINE), false);
+    log(`CardCheck after the same edit, its worker forked on demand: ${fmtRun(warmForked)}`);
     const seen = await appendLine(files.python, SEEN_LINE);
     const warmSeen = await rerun(seen);
     log(`CardCheck after an edit of a setting the card states (${path.relative(corpus.root, seen.file)}): ${fmtRun(warmSeen)}`);
@@ -118,11 +123,13 @@ async function main() {
       astGrep: { ms: sg.ms, matches: sg.lines },
       cold,
       warm: { ...warm, editedFile: path.relative(corpus.root, unseen.file), line: UNSEEN_LINE },
+      warmForked: { ...warmForked, editedFile: path.relative(corpus.root, unseen.file), line: UNSEEN_LINE },
       warmSeen: { ...warmSeen, editedFile: path.relative(corpus.root, seen.file), line: SEEN_LINE },
       ratios: {
         coldVsAstGrep: round2(cold.wallMs / Math.max(1, sg.ms)),
         coldVsRipgrep: round2(cold.wallMs / Math.max(1, rg.ms)),
         warmVsCold: round2(warm.wallMs / Math.max(1, cold.wallMs)),
+        warmForkedVsCold: round2(warmForked.wallMs / Math.max(1, cold.wallMs)),
         warmSeenVsCold: round2(warmSeen.wallMs / Math.max(1, cold.wallMs)),
       },
     };
