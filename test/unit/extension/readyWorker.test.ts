@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimResult } from '../../../src/engine/model.js';
 import { ReadyWorker } from '../../../src/extension/worker/readyWorker.js';
 import { forkWorker, WorkerProcess, type WorkerLaunch } from '../../../src/extension/worker/workerProcess.js';
 import { bundleFakeWorker } from './fixtures/fakeWorkerBundle.js';
+import { alive } from './fixtures/processAlive.js';
 
 let dir: string;
 let script: string;
@@ -15,14 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => dispose());
 
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 const waitFor = async (cond: () => boolean, ms = 3000): Promise<boolean> => {
   const until = Date.now() + ms;

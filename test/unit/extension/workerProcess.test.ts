@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimResult } from '../../../src/engine/model.js';
 import type { Progress } from '../../../src/protocol/events.js';
 import { loadCardLines, WorkerProcess, type WorkerHandlers } from '../../../src/extension/worker/workerProcess.js';
 import { bundleFakeWorker } from './fixtures/fakeWorkerBundle.js';
+import { alive } from './fixtures/processAlive.js';
 
 let dir: string;
 let script: string;
@@ -33,14 +33,6 @@ function start(env: Record<string, string>, handlers: Partial<WorkerHandlers> = 
   return { worker, claims, progress };
 }
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/\) Z /.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 describe('WorkerProcess (a real forked worker with a fake pipeline)', () => {
   it('delivers every claim in order and the summary', async () => {
