@@ -249,7 +249,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         const lookups = scope && new LookupSet(scope);
         // Its own budget count; a run on it repeats the previous run's warnings (its limits are reached where they were).
         const scopedFilter = lookups && filter?.spec ? factFilterOf(filter.spec, { ...budget, onLimit: () => undefined }) : undefined;
-        const scopedIndex = scopedFilter && new FactIndex(scopedFilter);
+        const scopedIndex = scopedFilter && new FactIndex(scopedFilter, true);
         if (lookups && scopedFilter && scopedIndex && await deferred.replayScoped(scopedIndex, scopedFilter, snapshot, lookups, reusable.crossed)) {
           scopedIndex.knowWords(check.words().map(([w]) => w));
           scopedIndex.knowConfigNames(reusable.configNames);

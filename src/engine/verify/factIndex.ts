@@ -149,8 +149,17 @@ export class FactIndex {
   /** The words the file being added says, when counting (see `wordFiles`). */
   private fileWords: Set<string> | undefined;
 
-  /** `filter`: keep only the facts a card can use (bounded memory on large workspaces). */
-  constructor(private readonly filter?: FactFilter) {}
+  /**
+   * `filter`: keep only the facts a card can use (bounded memory on large workspaces).
+   * `forLookups`: an index of only the facts some lookups need (DeferredIndex.replayScoped),
+   * whose vocabulary and config names it is told (knowWords, knowConfigNames): adding a fact
+   * does not count its words, and replayed facts keep their strings as a record's line decoded
+   * them (they pin that line, not a file's text).
+   */
+  constructor(
+    private readonly filter?: FactFilter,
+    private readonly forLookups = false,
+  ) {}
 
   add(fact: Fact): void {
     for (const f of expandPositional(fact)) this.addOne(f);
@@ -218,7 +227,7 @@ export class FactIndex {
       // Stored lists are one per fact: share them as computed ones are (most repeat).
       this.addOne(f, w && { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) });
     });
-    for (const w of part.vocabulary) this.sayWord(w);
+    if (!this.forLookups) for (const w of part.vocabulary) this.sayWord(w);
     this.endFile();
     for (const n of part.configNames) this.configNames.add(n);
     this.dropped += part.dropped;
@@ -299,12 +308,14 @@ export class FactIndex {
       this.configNames.add(configName);
       this.recording?.configNames.add(configName);
     }
-    const fileWords = this.memoized('tok', fact.file, contentTokens);
+    const fileWords = this.forLookups ? NONE : this.memoized('tok', fact.file, contentTokens);
     const kept = !this.filter || this.filter.keep(fact, keys, tokens);
     const refused = kept && this.filter?.admit !== undefined && !this.filter.admit(fact, keys);
     if (!kept || refused) {
-      this.addCardWords(lineWords, wanted);
-      this.addCardWords(fileWords, wanted);
+      if (!this.forLookups) {
+        this.addCardWords(lineWords, wanted);
+        this.addCardWords(fileWords, wanted);
+      }
       this.dropped++;
       if (this.recording) {
         this.recording.dropped++;
@@ -313,15 +324,17 @@ export class FactIndex {
       return;
     }
     const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);
-    const entry: IndexedFact = { fact: this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName, seq: this.entries.length };
+    const entry: IndexedFact = { fact: this.forLookups ? fact : this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName, seq: this.entries.length };
     this.entries.push(entry);
     if (isListedForm(fact.form)) push(this.byForm, fact.form, entry);
     if (holdsYear(fact.value)) this.yearList.push(entry);
     if (this.identity) for (const t of identityLookups(entry.fact, entry.deciding)) push(this.identity, t, entry);
     for (const k of keys) push(this.byKey, k, entry);
     if (hasNumber(fact.value)) for (const t of tokens) push(this.byToken, t, entry);
-    for (const t of snippetTokens) this.sayWord(t);
-    for (const t of fileWords) if (!wanted || wanted.has(t)) this.sayWord(t);
+    if (!this.forLookups) {
+      for (const t of snippetTokens) this.sayWord(t);
+      for (const t of fileWords) if (!wanted || wanted.has(t)) this.sayWord(t);
+    }
     for (const n of namesOf(fact)) this.nameList.push({ name: n, fact: entry });
   }
 
