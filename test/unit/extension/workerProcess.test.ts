@@ -121,6 +121,17 @@ describe('WorkerProcess (a real forked worker with a fake pipeline)', () => {
     expect(claims).toHaveLength(2);
   }, 30_000);
 
+  it("starts the worker with glibc's malloc thresholds fixed, unless the environment sets them", async () => {
+    const lines: string[] = [];
+    const { worker } = start({ FAKE_CLAIMS: '1', FAKE_REPORT_MALLOC: '1' }, { onStderr: (l) => void lines.push(l) });
+    expect((await worker.outcome).kind).toBe('done');
+    expect(lines).toContain('malloc 131072 131072');
+    const own: string[] = [];
+    const mine = start({ FAKE_CLAIMS: '1', FAKE_REPORT_MALLOC: '1', MALLOC_TRIM_THRESHOLD_: '65536' }, { onStderr: (l) => void own.push(l) });
+    expect((await mine.worker.outcome).kind).toBe('done');
+    expect(own).toContain('malloc 131072 65536');
+  });
+
   it('forwards a bounded number of warnings and counts the rest', async () => {
     const warnings: string[] = [];
     let omitted = 0;
