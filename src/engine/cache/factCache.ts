@@ -229,8 +229,7 @@ export class FactCache {
     if (bytes.subarray(0, PLAIN_PREFIX.length).equals(PLAIN_PREFIX)) return { warnings: [] };
     const extraction = decodeHead(bytes);
     if (!extraction) {
-      this.stats.damaged++;
-      this.entries.delete(relPath);
+      this.markDamaged(relPath);
       return undefined;
     }
     if (!extraction.index) return undefined;
@@ -267,8 +266,7 @@ export class FactCache {
     if (!entry || !bytes) return undefined;
     const picked = decodePicked(bytes, relPath, needles);
     if (picked === undefined) {
-      this.stats.damaged++;
-      this.entries.delete(relPath);
+      this.markDamaged(relPath);
     }
     return picked;
   }
@@ -352,9 +350,14 @@ export class FactCache {
       if (this.preloaded) this.verified.add(entry);
       return bytes;
     }
-    this.stats.damaged++;
-    this.entries.delete(entry[0]);
+    this.markDamaged(entry[0]);
     return undefined;
+  }
+
+  /** A record that failed its checksum or decoding: counted, and never read again this run. */
+  private markDamaged(relPath: string): void {
+    this.stats.damaged++;
+    this.entries.delete(relPath);
   }
 
   /** The entry of `file` if its size, mtime and read key are the recorded ones and it is not racy. */
@@ -373,8 +376,7 @@ export class FactCache {
   private decoded(entry: PackEntry, bytes: Buffer, relPath: string): Hit | undefined {
     const extraction = decodeBody(bytes, relPath);
     if (!extraction) {
-      this.stats.damaged++;
-      this.entries.delete(relPath);
+      this.markDamaged(relPath);
       return undefined;
     }
     return { entry, bytes, extraction };
@@ -523,7 +525,8 @@ function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined 
  */
 function decodePicked(bytes: Buffer, relPath: string, needles: readonly Buffer[]): FileExtraction | null | undefined {
   const headEnd = bytes.indexOf(NEWLINE);
-  if (headEnd < 0) return decodeHead(bytes) ? null : undefined;
+  // A record without facts has nothing to pick (its bytes passed their checksum).
+  if (headEnd < 0) return null;
   const starts: number[] = [];
   for (let p = headEnd; p >= 0; p = bytes.indexOf(NEWLINE, p + 1)) starts.push(p + 1);
   const hit = new Set<number>();
