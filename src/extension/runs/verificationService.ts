@@ -236,8 +236,10 @@ export class VerificationService implements vscode.Disposable {
         record.status = outcome.kind;
         if (outcome.kind === 'done' && delta) run.baseline = fitBaseline(delta.summary());
         this.finish(run, outcome, settings.maxClaimsPerCard, peakRss);
-        // The next run, if one comes soon (an edit, watch mode), finds its worker loaded.
+        // The next run, if one comes soon (an edit, watch mode), finds its worker loaded; with
+        // the setting turned off, one started earlier does not wait out its idle time.
         if (settings.keepWorkerReady && !this.disposed) void this.ready.prepare(this.launchFor(settings));
+        else this.ready.drop();
         if (outcome.kind === 'done') {
           this.storage.baselines.remember(run.cardPath, run.claims.values()).catch((error: unknown) => {
             this.log.warn(`${run.label}: could not store this run's verdicts for the next comparison (${String(error)})`);
