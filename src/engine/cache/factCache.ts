@@ -527,25 +527,26 @@ function decodePicked(bytes: Buffer, relPath: string, needles: readonly Buffer[]
   const headEnd = bytes.indexOf(NEWLINE);
   // A record without facts has nothing to pick (its bytes passed their checksum).
   if (headEnd < 0) return null;
-  const starts: number[] = [];
-  for (let p = headEnd; p >= 0; p = bytes.indexOf(NEWLINE, p + 1)) starts.push(p + 1);
-  const hit = new Set<number>();
+  // Most records mention no needle: search the needles first, and find the bounds of a line only
+  // around a hit (a record's lines are not listed up front).
+  const hits = new Map<number, number>();
   for (const needle of needles) {
     for (let p = bytes.indexOf(needle, headEnd); p >= 0;) {
-      const line = lineAt(starts, p);
-      hit.add(line);
-      p = line + 1 < starts.length ? bytes.indexOf(needle, starts[line + 1]) : -1;
+      const start = bytes.lastIndexOf(NEWLINE, p) + 1;
+      const next = bytes.indexOf(NEWLINE, p);
+      const end = next < 0 ? bytes.length : next;
+      hits.set(start, end);
+      p = next < 0 ? -1 : bytes.indexOf(needle, next + 1);
     }
   }
-  if (hit.size === 0) return null;
+  if (hits.size === 0) return null;
   const head = decodeHead(bytes);
   if (!head) return undefined;
   if (!head.withWords) return decodeBody(bytes, relPath);
   const facts: Fact[] = [];
   const words: FactWords[] = [];
-  for (const i of [...hit].sort((a, b) => a - b)) {
-    const end = i + 1 < starts.length ? starts[i + 1] - 1 : bytes.length;
-    const d = decodeLine(bytes.toString('utf8', starts[i], end), true, relPath);
+  for (const start of [...hits.keys()].sort((a, b) => a - b)) {
+    const d = decodeLine(bytes.toString('utf8', start, hits.get(start)), true, relPath);
     if (!d?.words) return undefined;
     facts.push(d.fact);
     words.push(d.words);
@@ -554,18 +555,6 @@ function decodePicked(bytes: Buffer, relPath: string, needles: readonly Buffer[]
     facts, warnings: head.warnings, ...(head.encoding !== undefined ? { encoding: head.encoding } : {}),
     ...(head.index ? { index: { ...head.index, words } } : {}),
   };
-}
-
-/** The fact line (0-based) holding byte `p`, given the byte where each fact line starts. */
-function lineAt(starts: readonly number[], p: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= p) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 const NEWLINE = 0x0a;

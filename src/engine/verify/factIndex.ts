@@ -224,8 +224,9 @@ export class FactIndex {
         this.filter?.admit?.(f, w.keys);
         return;
       }
-      // Stored lists are one per fact: share them as computed ones are (most repeat).
-      this.addOne(f, w && { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) });
+      // Stored lists are one per fact: share them as computed ones are (most repeat). An index for
+      // some lookups lives for one run's few claims: not worth the joins.
+      this.addOne(f, w && (this.forLookups ? w : { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) }));
     });
     if (!this.forLookups) for (const w of part.vocabulary) this.sayWord(w);
     this.endFile();
