@@ -56,10 +56,16 @@ export const FILE_ORDER = { compare: (a: string, b: string): number => (collator
  * files compare by the order their index gave them (FactIndex.finish), not by collation.
  */
 export function rankFacts(claim: Claim, facts: IndexedFact[]): IndexedFact[] {
-  const scored = facts.map((f) => ({ f, s: contextScore(claim, f) }));
-  scored.sort((a, b) => b.s - a.s || b.f.tier - a.f.tier || fileOrder(a.f, b.f) || a.f.fact.line - b.f.fact.line);
+  // Place = file order and line as one number when both fit: the comparator then reads no fact.
+  const placed = facts.every((f) => f.fileOrder !== undefined && f.fileOrder < MAX_PLACE && f.fact.line < MAX_PLACE);
+  const scored = facts.map((f) => ({ f, s: contextScore(claim, f), t: f.tier, p: placed ? (f.fileOrder as number) * MAX_PLACE + f.fact.line : 0 }));
+  if (placed) scored.sort((a, b) => b.s - a.s || b.t - a.t || a.p - b.p);
+  else scored.sort((a, b) => b.s - a.s || b.t - a.t || fileOrder(a.f, b.f) || a.f.fact.line - b.f.fact.line);
   return scored.map((x) => x.f);
 }
+
+/** File orders and lines below this combine into one safe integer (2^26 squared is under 2^53). */
+const MAX_PLACE = 2 ** 26;
 
 function fileOrder(a: IndexedFact, b: IndexedFact): number {
   if (a.fileOrder !== undefined && b.fileOrder !== undefined) return a.fileOrder - b.fileOrder;
