@@ -9,9 +9,9 @@ const WORDS = ['learning', 'rate', 'batch', 'size', 'dropout', 'train', 'eval'];
 const FILES = ['b.py', 'a.py', 'configs/base.yaml', 'B.py', 'train.py'];
 
 const claim: Claim = {
-  id: 'c1', text: 'learning rate 3e-4', kind: 'hyperparameter', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+  id: 'c1', text: 'learning rate 3e-4', kind: 'hyperparameter', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 1 } },
   context: 'The learning rate is 3e-4 during train', keyText: 'learning rate', keys: ['learning_rate'],
-  value: { type: 'number', number: { value: 3e-4, text: '3e-4', decimals: 4 } } as Claim['value'], headings: ['Training'],
+  value: { type: 'number', number: { value: 3e-4, raw: '3e-4', decimals: 4, significant: 1, percent: false, approx: false } }, headings: ['Training'],
 };
 
 const arbFact = fc.record({
