@@ -212,27 +212,44 @@ function marked(rule: Rule, name: string): Rule {
   return { all: [rule, mark(name)] };
 }
 
-/** The CLI declarations whose text is present (click's need `option`); undefined when none is. */
-function cliDeclarationCall(has: RuleParts): Rule | undefined {
-  const any: Rule[] = [];
-  if (has.addArgument) any.push({ pattern: '$P.add_argument($$$)' });
-  if (has.setDefaults) any.push({ pattern: '$P.set_defaults($$$)' });
-  if (has.option) any.push({ pattern: 'click.option($$$)', inside: { kind: 'decorator' } }, { pattern: 'option($$$)', inside: { kind: 'decorator' } });
-  return any.length > 0 ? { any } : undefined;
-}
-
-/** NAMED_CALLEE, with only the exclusions whose text is present; `markAs` binds the callee node. */
-function namedCallee(has: RuleParts, markAs?: string): Rule {
+/** NAMED_CALLEE's exclusions whose text is present (`self.fc1(x)`, `super().f()`); undefined when none is. */
+function ownCallee(has: RuleParts): Rule | undefined {
   const excluded: Rule[] = [];
   if (has.self) excluded.push({ pattern: 'self.$M' });
   if (has.super) excluded.push({ pattern: 'super().$M' });
-  const callee: Rule = { has: markAs ? { ...NAMED_CALLEE.has, ...mark(markAs) } : NAMED_CALLEE.has };
-  return excluded.length > 0 ? { all: [{ not: { has: { field: 'function', any: excluded } } }], ...callee } : callee;
+  return excluded.length > 0 ? { has: { field: 'function', any: excluded } } : undefined;
 }
 
-/** LITERAL_POSITIONAL_ARGUMENT, binding the argument list. */
+/** NAMED_CALLEE, its exclusions through the `ownCallee` utility when there are any; `markAs` binds the callee node. */
+function namedCallee(excludes: boolean, markAs?: string): Rule {
+  const callee: Rule = { has: markAs ? { ...NAMED_CALLEE.has, ...mark(markAs) } : NAMED_CALLEE.has };
+  return excludes ? { all: [{ not: { matches: UTIL.ownCallee } }], ...callee } : callee;
+}
+
+/**
+ * The combined rule's utility rules (NapiConfig `utils`), referenced with `matches`: a rule is
+ * compiled at each place it stands, and a node kind costs a lookup by name (~2.6 µs) each time,
+ * so a part used several times is compiled once per file as a utility. Only parts whose
+ * metavariables no handler reads are utilities.
+ */
+const UTIL = {
+  literalish: 'literalish',
+  cliDeclaration: 'cliDeclaration',
+  addArgument: 'addArgument',
+  setDefaults: 'setDefaults',
+  clickOption: 'clickOption',
+  ownCallee: 'ownCallee',
+  membership: 'membership',
+} as const;
+
+const LITERALISH: Rule = { matches: UTIL.literalish };
+/** LITERAL_RIGHT, LITERAL_VALUE and LITERAL_POSITIONAL_ARGUMENT through the `literalish` utility. */
+const C_LITERAL_RIGHT: Rule = { has: { field: 'right', any: [LITERALISH, { kind: 'expression_list' }, { kind: 'assignment' }] } };
+const C_LITERAL_VALUE: Rule = { has: { field: 'value', ...LITERALISH } };
+const C_LITERAL_POSITIONAL_ARGUMENT: Rule = { has: { field: 'arguments', kind: 'argument_list', has: LITERALISH } };
+/** C_LITERAL_POSITIONAL_ARGUMENT, binding the argument list. */
 const MARKED_POSITIONAL_ARGUMENT: Rule = {
-  has: { ...LITERAL_POSITIONAL_ARGUMENT.has, ...mark(CALL_RULE_MARKS.positionalCall) },
+  has: { ...C_LITERAL_POSITIONAL_ARGUMENT.has, ...mark(CALL_RULE_MARKS.positionalCall) },
 };
 
 /** `rule` plus `not: excluded`, when there is something to exclude. */
@@ -253,7 +270,19 @@ function unless(rule: Rule, excluded: Rule | undefined): Rule {
  * matches, for a fraction of the compilation and of the work per call node.
  */
 function buildCombinedRule(has: RuleParts): NapiConfig {
-  const cli = cliDeclarationCall(has);
+  const utils: Record<string, Rule> = { [UTIL.literalish]: literalish };
+  const util = (name: string, rule: Rule | undefined): Rule | undefined => {
+    if (!rule) return undefined;
+    utils[name] = rule;
+    return { matches: name };
+  };
+  // Each CLI declaration stands twice: in the test the other call rules exclude, and marked.
+  const addArgument = has.addArgument ? util(UTIL.addArgument, PYTHON_RULES.argparseArgument.rule) : undefined;
+  const setDefaults = has.setDefaults ? util(UTIL.setDefaults, PYTHON_RULES.argparseSetDefaults.rule) : undefined;
+  const clickOption = has.option ? util(UTIL.clickOption, PYTHON_RULES.clickOption.rule) : undefined;
+  const declarations = [addArgument, setDefaults, clickOption].filter((r): r is Rule => r !== undefined);
+  const cli = util(UTIL.cliDeclaration, declarations.length > 0 ? { any: declarations } : undefined);
+  const excludesOwnCallee = util(UTIL.ownCallee, ownCallee(has)) !== undefined;
   // The call rules that may overlap (a call can be positional, named and a `.get` at once), as
   // evaluated on calls that are no CLI declaration: the CLI test, common to positionalCall and
   // namedCall, is done once for all. getWithDefault and membershipCall never match a CLI declaration.
@@ -264,10 +293,11 @@ function buildCombinedRule(has: RuleParts): NapiConfig {
   const membership: Rule[] = [];
   if (has.isin) membership.push({ pattern: '$R.isin($$$)' });
   if (has.between) membership.push({ pattern: '$R.between($$$)' });
-  if (membership.length > 0) otherCallRules.push([{ any: membership }, marked({ any: membership }, CALL_RULE_MARKS.membershipCall)]);
+  const isMembership = util(UTIL.membership, membership.length > 0 ? { any: membership } : undefined);
+  if (isMembership) otherCallRules.push([isMembership, marked(isMembership, CALL_RULE_MARKS.membershipCall)]);
   otherCallRules.push(
-    [LITERAL_POSITIONAL_ARGUMENT, MARKED_POSITIONAL_ARGUMENT],
-    [namedCallee(has), namedCallee(has, CALL_RULE_MARKS.namedCall)],
+    [C_LITERAL_POSITIONAL_ARGUMENT, MARKED_POSITIONAL_ARGUMENT],
+    [namedCallee(excludesOwnCallee), namedCallee(excludesOwnCallee, CALL_RULE_MARKS.namedCall)],
   );
 
   const any: Rule[] = [];
@@ -281,7 +311,7 @@ function buildCombinedRule(has: RuleParts): NapiConfig {
     });
   }
   // Not a class-level one (the branch above would have matched first).
-  any.push({ kind: 'assignment', ...LITERAL_RIGHT });
+  any.push({ kind: 'assignment', ...C_LITERAL_RIGHT });
   if (has.class) {
     any.push(
       { kind: 'class_definition', inside: { kind: 'decorated_definition', pattern: `$${COMBINED_MARKS.decoratedClass}` } },
@@ -292,20 +322,20 @@ function buildCombinedRule(has: RuleParts): NapiConfig {
     any.push({
       any: [{ kind: 'default_parameter' }, { kind: 'typed_default_parameter' }],
       inside: { kind: 'parameters', inside: { kind: 'function_definition', pattern: `$${COMBINED_MARKS.functionOfParameter}` } },
-      ...LITERAL_VALUE,
+      ...C_LITERAL_VALUE,
     });
   }
   if (has.equals) {
     any.push({
       kind: 'keyword_argument',
       inside: { kind: 'argument_list', inside: unless({ kind: 'call', pattern: `$${COMBINED_MARKS.callOfKeyword}` }, cli) },
-      ...LITERAL_VALUE,
+      ...C_LITERAL_VALUE,
     });
   }
   // CLI declarations exclude the other call rules (and each other), so a plain mark is enough.
-  if (has.addArgument) any.push(marked(PYTHON_RULES.argparseArgument.rule, CALL_RULE_MARKS.argparseArgument));
-  if (has.setDefaults) any.push(marked(PYTHON_RULES.argparseSetDefaults.rule, CALL_RULE_MARKS.argparseSetDefaults));
-  if (has.option) any.push(marked(PYTHON_RULES.clickOption.rule, CALL_RULE_MARKS.clickOption));
+  if (addArgument) any.push({ kind: 'call', ...marked(addArgument, CALL_RULE_MARKS.argparseArgument) });
+  if (setDefaults) any.push({ kind: 'call', ...marked(setDefaults, CALL_RULE_MARKS.argparseSetDefaults) });
+  if (clickOption) any.push({ kind: 'call', ...marked(clickOption, CALL_RULE_MARKS.clickOption) });
   any.push(unless({
     kind: 'call',
     all: [
@@ -315,8 +345,8 @@ function buildCombinedRule(has: RuleParts): NapiConfig {
   }, cli));
   if (has.import) any.push(PYTHON_RULES.importStatement.rule, PYTHON_RULES.importFrom.rule);
   if (has.brace) any.push(PYTHON_RULES.dictionary.rule);
-  any.push(PYTHON_RULES.comparison.rule);
-  return { rule: { any } };
+  any.push({ kind: 'comparison_operator', has: LITERALISH });
+  return { rule: { any }, utils };
 }
 
 const PARTS = Object.entries(RULE_PART_TEXTS) as [RulePart, string][];
