@@ -20,8 +20,10 @@ const literalish: Rule = { any: LITERAL_KINDS.map((kind) => ({ kind })) };
  * read a value select only such statements, so the many others never cross into JS. An assigned
  * value may also be an unpacked tuple (`a, b = 1, 2`) or the next link of `a = b = 5`.
  */
-const LITERAL_RIGHT: Rule = { has: { field: 'right', any: [...LITERAL_KINDS, 'expression_list', 'assignment'].map((kind) => ({ kind })) } };
-const LITERAL_VALUE: Rule = { has: { field: 'value', ...literalish } };
+const literalRight = (literal: Rule): Rule => ({ has: { field: 'right', any: [literal, { kind: 'expression_list' }, { kind: 'assignment' }] } });
+const literalValue = (literal: Rule): Rule => ({ has: { field: 'value', ...literal } });
+const LITERAL_RIGHT = literalRight(literalish);
+const LITERAL_VALUE = literalValue(literalish);
 
 /**
  * Decorators that turn a class body's annotated assignments into field defaults. Regexes here
@@ -61,7 +63,8 @@ const CLI_DECLARATION_CALL: Rule = {
 };
 
 /** A call with at least one literal-looking positional argument (positionalCall without the CLI test). */
-const LITERAL_POSITIONAL_ARGUMENT: Rule = { has: { field: 'arguments', kind: 'argument_list', has: literalish } };
+const literalPositionalArgument = (literal: Rule): Rule => ({ has: { field: 'arguments', kind: 'argument_list', has: literal } });
+const LITERAL_POSITIONAL_ARGUMENT = literalPositionalArgument(literalish);
 
 /** A CamelCase callee or any dotted call (namedCall without the CLI test). */
 const NAMED_CALLEE: Rule = {
@@ -244,9 +247,9 @@ const UTIL = {
 
 const LITERALISH: Rule = { matches: UTIL.literalish };
 /** LITERAL_RIGHT, LITERAL_VALUE and LITERAL_POSITIONAL_ARGUMENT through the `literalish` utility. */
-const C_LITERAL_RIGHT: Rule = { has: { field: 'right', any: [LITERALISH, { kind: 'expression_list' }, { kind: 'assignment' }] } };
-const C_LITERAL_VALUE: Rule = { has: { field: 'value', ...LITERALISH } };
-const C_LITERAL_POSITIONAL_ARGUMENT: Rule = { has: { field: 'arguments', kind: 'argument_list', has: LITERALISH } };
+const C_LITERAL_RIGHT = literalRight(LITERALISH);
+const C_LITERAL_VALUE = literalValue(LITERALISH);
+const C_LITERAL_POSITIONAL_ARGUMENT = literalPositionalArgument(LITERALISH);
 /** C_LITERAL_POSITIONAL_ARGUMENT, binding the argument list. */
 const MARKED_POSITIONAL_ARGUMENT: Rule = {
   has: { ...C_LITERAL_POSITIONAL_ARGUMENT.has, ...mark(CALL_RULE_MARKS.positionalCall) },
