@@ -347,11 +347,15 @@ function assignedTarget(call: SgNode): string | undefined {
   for (let i = 0; i < 8; i++) {
     const parent = cur.parent();
     if (!parent) return undefined;
-    if (parent.kind() === 'attribute' && parent.parent()?.kind() === 'call') {
-      cur = parent.parent() as SgNode;
+    // Each native call counts: the parent's kind is read once.
+    const kind = parent.kind();
+    if (kind === 'attribute') {
+      const outer = parent.parent();
+      if (outer?.kind() !== 'call') return undefined;
+      cur = outer;
       continue;
     }
-    if (parent.kind() === 'assignment' && parent.field('right')?.id() === cur.id()) {
+    if (kind === 'assignment' && parent.field('right')?.id() === cur.id()) {
       const left = parent.field('left');
       return left ? targetName(left)?.path : undefined;
     }
@@ -536,10 +540,17 @@ function dictionaryPrefix(dict: SgNode): string | undefined {
 }
 
 function dictKey(node: SgNode): string | undefined {
-  if (node.kind() === 'string') return node.children().some((c) => c.kind() === 'interpolation') ? undefined : decodePythonString(node.text());
-  if (node.kind() === 'integer') return node.text();
-  return undefined;
+  const kind = node.kind();
+  if (kind === 'integer') return node.text();
+  if (kind !== 'string') return undefined;
+  const text = node.text();
+  // Only an f-string with a brace can hold an interpolation: listing the children (a napi object
+  // each) is left to those, as most dict keys are plain strings.
+  if (F_STRING_PREFIX.test(text) && text.includes('{') && node.children().some((c) => c.kind() === 'interpolation')) return undefined;
+  return decodePythonString(text);
 }
+
+const F_STRING_PREFIX = /^[a-zA-Z]*[fF]/;
 
 function dictionaryFacts(sink: PythonFactSink, dict: SgNode, prefix: string | undefined, depth: number): void {
   if (depth > 8) return;
