@@ -105,7 +105,7 @@ const CALL_RULES = Object.entries(CALL_RULE_MARKS) as [keyof typeof CALL_RULE_MA
  * What each rule of PYTHON_RULES selects, in document order, from one traversal with the
  * combined rule (see combinedRuleFor; the JS parts of two rules are done here).
  */
-function matchRules(root: SgNode, source: string): RuleMatches {
+export function matchRules(root: SgNode, source: string): RuleMatches {
   const out: RuleMatches = {
     assignment: [], classAttribute: [], dataclassLikeClass: [], parameterDefault: [], keywordArgument: [],
     positionalCall: [], namedCall: [], importStatement: [], importFrom: [], argparseArgument: [],
