@@ -52,15 +52,12 @@ const CLASS_BODY_ASSIGNMENT: Rule = {
   inside: { kind: 'expression_statement', inside: { kind: 'block', inside: { kind: 'class_definition', field: 'body' } } },
 };
 
+const ARGPARSE_ARGUMENT: Rule = { pattern: '$P.add_argument($$$ARGS)' };
+const ARGPARSE_SET_DEFAULTS: Rule = { pattern: '$P.set_defaults($$$ARGS)' };
+const CLICK_OPTION: Rule = { any: [{ pattern: 'click.option($$$)' }, { pattern: 'option($$$)' }], inside: { kind: 'decorator' } };
+
 /** Calls whose arguments are CLI declarations, reported as `default` facts instead of keyword/positional ones. */
-const CLI_DECLARATION_CALL: Rule = {
-  any: [
-    { pattern: '$P.add_argument($$$)' },
-    { pattern: '$P.set_defaults($$$)' },
-    { pattern: 'click.option($$$)', inside: { kind: 'decorator' } },
-    { pattern: 'option($$$)', inside: { kind: 'decorator' } },
-  ],
-};
+const CLI_DECLARATION_CALL: Rule = { any: [ARGPARSE_ARGUMENT, ARGPARSE_SET_DEFAULTS, CLICK_OPTION] };
 
 /** A call with at least one literal-looking positional argument (positionalCall without the CLI test). */
 const literalPositionalArgument = (literal: Rule): Rule => ({ has: { field: 'arguments', kind: 'argument_list', has: literal } });
@@ -103,12 +100,9 @@ export const PYTHON_RULES = {
   namedCall: config({ kind: 'call', not: CLI_DECLARATION_CALL, ...NAMED_CALLEE }),
   importStatement: config({ kind: 'import_statement' }),
   importFrom: config({ kind: 'import_from_statement' }),
-  argparseArgument: config({ pattern: '$P.add_argument($$$ARGS)' }),
-  argparseSetDefaults: config({ pattern: '$P.set_defaults($$$ARGS)' }),
-  clickOption: config({
-    any: [{ pattern: 'click.option($$$)' }, { pattern: 'option($$$)' }],
-    inside: { kind: 'decorator' },
-  }),
+  argparseArgument: config(ARGPARSE_ARGUMENT),
+  argparseSetDefaults: config(ARGPARSE_SET_DEFAULTS),
+  clickOption: config(CLICK_OPTION),
   /** `cfg.get('lr', 3e-4)` and `getattr(args, 'lr', 3e-4)`: a fallback value for a named setting. */
   getWithDefault: {
     rule: { any: [{ pattern: '$O.get($KEY, $DEFAULT)' }, { pattern: 'getattr($O, $KEY, $DEFAULT)' }] },
