@@ -1,19 +1,20 @@
 import path from 'node:path';
 import type { CardFormat, ClaimResult, EngineWarning, Stats, Summary } from './model.js';
-import { EngineOptionsSchema, type EngineOptionsInput } from './options.js';
+import { EngineOptionsSchema, type EngineOptions, type EngineOptionsInput } from './options.js';
 import type { Progress } from '../protocol/events.js';
 import { loadCard } from './card/loadCard.js';
 import { claimUnitAt, extractPlacedClaimUnits, type ClaimUnitPlace } from './card/extractClaims.js';
 import { walkWorkspace } from './workspace/walkWorkspace.js';
 import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
-import { openCardSnapshot } from './cache/cardSnapshot.js';
+import { openCardSnapshot, prefetchCardSnapshot } from './cache/cardSnapshot.js';
+import type { WarmStart } from './cache/warmStart.js';
 import { decisionsKey, forgetCardDecisions, loadCardDecisions, lookupScope, recordedUnit, saveCardDecisions, type BudgetPlace, type CardDecisions, type DecisionCheck } from './cache/cardDecisions.js';
 import { DeferredIndex } from './cache/deferredIndex.js';
 import { engineFingerprint } from './cache/engineFingerprint.js';
 import { fileFacts } from './cache/fileFacts.js';
 import { FactIndex, LookupSet, type FileIndexPart } from './verify/factIndex.js';
 import type { Fact } from './facts/fact.js';
-import { cardFactFilter, factFilterOf, type FactFilter } from './verify/factRelevance.js';
+import { cardFactFilter, factFilterOf, type FactBudget, type FactFilter } from './verify/factRelevance.js';
 import { NativeMemoryGuard } from './memory/nativeMemory.js';
 import { verifyUnit } from './verify/verifyUnit.js';
 import type { CardContext } from './verify/decideAtom.js';
@@ -33,6 +34,8 @@ export interface VerifyJob {
   llmApiKey?: string;
   /** False in an untrusted workspace: the LLM pass is then refused whatever the options say. Default true. */
   workspaceTrusted?: boolean;
+  /** What a ready worker read for this job before it came (prepareRun); each read is used only if still current. */
+  warm?: WarmStart;
 }
 
 /** Where a run's results go, claim by claim. `claim` may return a promise to apply back-pressure. */
@@ -61,7 +64,9 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const opts = EngineOptionsSchema.parse(job.options ?? {});
   const root = path.resolve(job.workspaceRoot);
   const cardAbs = path.resolve(job.cardPath);
-  const doc = await loadCard(cardAbs, { text: job.cardText });
+  const warm = job.warm;
+  warm?.seal();
+  const doc = warm && job.cardText === undefined ? await warm.cardDocument(cardAbs, () => loadCard(cardAbs)) : await loadCard(cardAbs, { text: job.cardText });
   const cardRel = path.relative(root, cardAbs).split(path.sep).join('/');
   const card = { path: cardRel.startsWith('..') ? cardAbs : cardRel, format: doc.format };
   sink.start?.(card);
@@ -78,11 +83,10 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const cacheDir = opts.cacheDir;
   const engine = cacheDir ? await engineFingerprint() : '';
   const filtered = opts.factFilter && !opts.llm?.enabled;
-  const { cacheDir: _dir, concurrency: _c, extractThreads: _t, ...decidingOptions } = opts;
-  const decisionKey = cacheDir && filtered ? decisionsKey({ engine, options: decidingOptions, cardPath: cardAbs, format: doc.format, lines: doc.lines }) : undefined;
+  const decisionKey = cacheDir && filtered ? decidingKey(opts, engine, cardAbs, doc) : undefined;
   // The previous decisions of this card, if it is unchanged: they also say what it asks about, so
   // its claims are read again only if they must be decided again.
-  const previous = cacheDir && decisionKey ? await loadCardDecisions(cacheDir, cardAbs, decisionKey) : undefined;
+  const previous = cacheDir && decisionKey ? await loadCardDecisions(cacheDir, cardAbs, decisionKey, warm) : undefined;
   let claimUnits: ClaimUnit[] | undefined;
   let claimPlaces: ClaimUnitPlace[] = [];
   const units = (): ClaimUnit[] => {
@@ -100,12 +104,12 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: previous ? previous.units.length : units().length, filesScanned: 0 };
   sink.progress({ ...progress });
 
-  const budget = { softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts, onLimit: cardWarning };
+  const budget = factBudget(opts, cardWarning);
   const filter = filtered ? (previous ? factFilterOf(previous.filter, budget) : cardFactFilter(units(), doc.lines.join('\n'), budget)) : undefined;
   const index = new FactIndex(filter);
   let filesSkipped = 0;
   const inFlight = new Set<Promise<void>>();
-  const snapshot = cacheDir && filter ? await openCardSnapshot({ dir: cacheDir, root, engine, cardPath: cardAbs, filter }, cacheWarning) : undefined;
+  const snapshot = cacheDir && filter ? await openCardSnapshot({ dir: cacheDir, root, engine, cardPath: cardAbs, filter }, cacheWarning, warm) : undefined;
   // Opened on the first file the snapshot cannot serve: a re-run of an unchanged card reads
   // nothing of the fact cache, not even its index (tens of thousands of entries).
   let opened: Promise<FactCache | undefined> | undefined;
@@ -361,6 +365,39 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (cacheNow) stats.cache = { ...cacheNow, claimsReused, index: scoped ? 'scoped' : 'whole' };
   if (recorded) await remember({ ...totals, ...recorded });
   return { card, summary, stats };
+}
+
+/**
+ * Reads into `warm` what a run of `job` reads before it looks at the workspace, following the same
+ * steps as runPipeline: the card, its previous decisions and, when there are some, its snapshot.
+ * A ready worker told which card comes next does this while it waits. Never throws: what fails
+ * here is read again by the run, which reports it.
+ */
+export async function prepareRun(job: Omit<VerifyJob, 'cardText' | 'warm'>, warm: WarmStart): Promise<void> {
+  try {
+    const opts = EngineOptionsSchema.parse(job.options ?? {});
+    const cacheDir = opts.cacheDir;
+    const cardAbs = path.resolve(job.cardPath);
+    const doc = await warm.cardDocument(cardAbs, () => loadCard(cardAbs));
+    if (!cacheDir || !opts.factFilter || opts.llm?.enabled) return;
+    const engine = await engineFingerprint();
+    const previous = await loadCardDecisions(cacheDir, cardAbs, decidingKey(opts, engine, cardAbs, doc), warm);
+    if (!previous) return;
+    const filter = factFilterOf(previous.filter, factBudget(opts, () => undefined));
+    await prefetchCardSnapshot({ dir: cacheDir, root: path.resolve(job.workspaceRoot), engine, cardPath: cardAbs, filter }, warm);
+  } catch {
+    // the run reads it all again
+  }
+}
+
+/** What a card's decisions depend on besides the index (see decisionsKey): options that change no verdict are left out. */
+function decidingKey(opts: EngineOptions, engine: string, cardAbs: string, doc: CardDocument): string {
+  const { cacheDir: _dir, concurrency: _c, extractThreads: _t, ...decidingOptions } = opts;
+  return decisionsKey({ engine, options: decidingOptions, cardPath: cardAbs, format: doc.format, lines: doc.lines });
+}
+
+function factBudget(opts: EngineOptions, onLimit: (message: string) => void): FactBudget {
+  return { softLimit: opts.maxIndexedFacts, hardLimit: 2 * opts.maxIndexedFacts, onLimit };
 }
 
 /** Where the fact budget reached its limits in this run's walk (CardDecisions.crossed). */

@@ -8,6 +8,7 @@ import type { Fact } from '../facts/fact.js';
 import { FactFilterSpecSchema } from '../verify/factRelevance.js';
 import { encodeFact } from './factCodec.js';
 import { sha1Hex } from './factPack.js';
+import type { WarmStart } from './warmStart.js';
 
 /**
  * A card's verdicts as its last complete run decided them, with what they were decided on: the
@@ -63,10 +64,16 @@ function decisionsFile(dir: string, cardPath: string): string {
  * the snapshot it has); undefined otherwise. A damaged or foreign file reads as none: the claims
  * are decided again.
  */
-export async function loadCardDecisions(dir: string, cardPath: string, key: string): Promise<CardDecisions | undefined> {
+export async function loadCardDecisions(dir: string, cardPath: string, key: string, warm?: WarmStart): Promise<CardDecisions | undefined> {
+  const file = decisionsFile(dir, cardPath);
+  const decisions = warm ? await warm.through('decisions', file, () => readCardDecisions(file)) : await readCardDecisions(file);
+  return decisions?.key === key ? decisions : undefined;
+}
+
+async function readCardDecisions(file: string): Promise<CardDecisions | undefined> {
   let text: string;
   try {
-    text = await readFile(decisionsFile(dir, cardPath), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -77,8 +84,7 @@ export async function loadCardDecisions(dir: string, cardPath: string, key: stri
     return undefined;
   }
   const parsed = CardDecisionsSchema.safeParse(json);
-  if (!parsed.success || parsed.data.key !== key) return undefined;
-  return parsed.data;
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Writes the card's decisions atomically (a concurrent reader sees the old file or the new one). */

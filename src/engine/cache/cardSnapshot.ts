@@ -1,7 +1,8 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FactFilter } from '../verify/factRelevance.js';
-import { openFactCache, type FactCache } from './factCache.js';
+import { FactCache, openFactCache, type FactCacheOptions } from './factCache.js';
+import type { WarmStart } from './warmStart.js';
 import { sha1Hex } from './factPack.js';
 
 /**
@@ -13,21 +14,32 @@ import { sha1Hex } from './factPack.js';
  * so an edit of the card that changes what it asks about starts a new one (from the fact cache).
  * One pack per card path: a card's older snapshots are replaced, not accumulated.
  */
-export async function openCardSnapshot(
-  options: { dir: string; root: string; engine: string; cardPath: string; filter: FactFilter },
-  warn: (message: string) => void,
-): Promise<FactCache | undefined> {
+export async function openCardSnapshot(options: CardSnapshotOptions, warn: (message: string) => void, warm?: WarmStart): Promise<FactCache | undefined> {
   await removeUnusedSnapshots(options.dir);
-  return openFactCache(
-    {
-      dir: options.dir,
-      root: options.root,
-      engine: `${options.engine}|card|${options.filter.fingerprint}`,
-      label: `card-${sha1Hex(path.resolve(options.cardPath)).slice(0, 16)}`,
-      preload: true,
-    },
-    warn,
-  );
+  return openFactCache(snapshotPackOptions(options), warn, warm);
+}
+
+/** Reads the snapshot `openCardSnapshot(options)` would open into `warm`, ahead of the run. */
+export async function prefetchCardSnapshot(options: CardSnapshotOptions, warm: WarmStart): Promise<void> {
+  await FactCache.prefetch(snapshotPackOptions(options), warm);
+}
+
+interface CardSnapshotOptions {
+  dir: string;
+  root: string;
+  engine: string;
+  cardPath: string;
+  filter: FactFilter;
+}
+
+function snapshotPackOptions(options: CardSnapshotOptions): FactCacheOptions {
+  return {
+    dir: options.dir,
+    root: options.root,
+    engine: `${options.engine}|card|${options.filter.fingerprint}`,
+    label: `card-${sha1Hex(path.resolve(options.cardPath)).slice(0, 16)}`,
+    preload: true,
+  };
 }
 
 /** A snapshot not rewritten for this long belongs to a card deleted, renamed or no longer checked. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Fact } from '../facts/fact.js';
 import type { WorkspaceFile } from '../workspace/workspaceFile.js';
 import type { FactWords } from '../verify/factIndex.js';
+import { fileIdentity, type PackRead, type WarmStart } from './warmStart.js';
 import { decodeFact, encodeFact, jsonSafe } from './factCodec.js';
 import {
   checksum,
@@ -100,7 +101,10 @@ export class FactCache {
   readonly stats: FactCacheStats = { statHits: 0, hashHits: 0, misses: 0, damaged: 0 };
   private readonly entries = new Map<string, PackEntry>();
   /** Entries whose bytes in `preloaded` passed their checksum. */
-  private readonly verified = new WeakSet<PackEntry>();
+  private readonly verified: WeakSet<PackEntry>;
+  private readonly preloaded: Buffer | undefined;
+  /** The SHA-1 of the previous pack's index (see readPackIndex); undefined when there was none usable. */
+  readonly generation: string | undefined;
   private readonly written: PackEntry[] = [];
   private writeOffset = 0;
   private closed = false;
@@ -118,58 +122,78 @@ export class FactCache {
     private readonly tempPath: string,
     private readonly old: FileHandle | undefined,
     private readonly out: FileHandle,
-    oldIndex: PackIndex | undefined,
+    read: PackRead | undefined,
     /** Set when the previous pack was unusable: the reason, for a warning. */
     readonly damage: string | undefined,
-    private readonly preloaded: Buffer | undefined,
-    /** The SHA-1 of the previous pack's index (see readPackIndex); undefined when there was none usable. */
-    readonly generation: string | undefined,
   ) {
-    for (const e of oldIndex?.entries ?? []) this.entries.set(e[0], e);
+    for (const e of read?.index.entries ?? []) this.entries.set(e[0], e);
+    this.preloaded = read?.preloaded;
+    this.verified = read?.verified ?? new WeakSet();
+    this.generation = read?.digest;
   }
 
   /**
    * Opens the cache of `root` in `dir`. Throws only when the folder cannot be created or written
    * (the caller then runs without a cache); a damaged pack is reported in `damage` and ignored.
    */
-  static async open(options: FactCacheOptions): Promise<FactCache> {
+  static async open(options: FactCacheOptions, warm?: WarmStart): Promise<FactCache> {
     await mkdir(options.dir, { recursive: true });
-    const base = `${options.label ?? 'facts'}-${sha1Hex(path.resolve(options.root)).slice(0, 16)}.v${PACK_FORMAT}.pack`;
-    const packPath = path.join(options.dir, base);
-    await removeStaleTemps(options.dir, base);
+    const packPath = packPathOf(options);
+    await removeStaleTemps(options.dir, path.basename(packPath));
     const tempPath = `${packPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const out = await open(tempPath, 'wx');
 
     let old: FileHandle | undefined;
-    let index: PackIndex | undefined;
+    let read: PackRead | undefined;
     let damage: string | undefined;
-    let digest: string | undefined;
     try {
       old = await open(packPath, 'r');
-      ({ index, digest } = await readPackIndex(old));
-      if (index.engine !== options.engine || index.root !== path.resolve(options.root)) index = undefined;
+      // Read ahead by a ready worker if this is still the file it read (packs are replaced, never rewritten).
+      read = warm?.take('pack', packPath, fileIdentity(await old.stat({ bigint: true })))?.value ?? await readPack(old, options);
     } catch (e) {
-      index = undefined;
+      read = undefined;
       if (old === undefined && (e as NodeJS.ErrnoException).code === 'ENOENT') {
         // no cache yet
       } else {
         damage = e instanceof PackDamage ? e.message : `cannot read it (${e instanceof Error ? e.message : String(e)})`;
       }
     }
-    if (!index && old) {
+    if (read && (read.index.engine !== options.engine || read.index.root !== path.resolve(options.root))) read = undefined;
+    if (!read && old) {
       await old.close().catch(() => undefined);
       old = undefined;
     }
-    if (!index) digest = undefined;
-    let preloaded: Buffer | undefined;
-    if (old && options.preload) {
-      try {
-        preloaded = await old.readFile();
-      } catch {
-        // read record by record instead
-      }
+    return new FactCache(options, packPath, tempPath, old, out, read, damage);
+  }
+
+  /**
+   * Reads the pack `open(options)` would, for a ready worker to hand to its run (WarmStart), with
+   * every preloaded record's checksum checked. Nothing is kept when there is no usable pack.
+   */
+  static async prefetch(options: FactCacheOptions, warm: WarmStart): Promise<void> {
+    const packPath = packPathOf(options);
+    let handle: FileHandle;
+    try {
+      handle = await open(packPath, 'r');
+    } catch {
+      return;
     }
-    return new FactCache(options, packPath, tempPath, old, out, index, damage, preloaded, digest);
+    try {
+      const identity = fileIdentity(await handle.stat({ bigint: true }));
+      const read = await readPack(handle, options);
+      if (read.index.engine !== options.engine || read.index.root !== path.resolve(options.root)) return;
+      if (read.preloaded) {
+        for (const entry of read.index.entries) {
+          const bytes = read.preloaded.subarray(entry[6], entry[6] + entry[7]);
+          if (bytes.length === entry[7] && checksum(bytes) === entry[8]) read.verified.add(entry);
+        }
+      }
+      warm.keep('pack', packPath, identity, read);
+    } catch {
+      // the run reads it again, and says what is wrong with it
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
   }
 
   /**
@@ -571,6 +595,24 @@ async function writeAll(handle: FileHandle, bytes: Buffer, position: number): Pr
   }
 }
 
+function packPathOf(options: FactCacheOptions): string {
+  return path.join(options.dir, `${options.label ?? 'facts'}-${sha1Hex(path.resolve(options.root)).slice(0, 16)}.v${PACK_FORMAT}.pack`);
+}
+
+/** The index of an open pack and, when `options.preload` says so, all of its bytes. */
+async function readPack(handle: FileHandle, options: FactCacheOptions): Promise<PackRead> {
+  const { index, digest } = await readPackIndex(handle);
+  let preloaded: Buffer | undefined;
+  if (options.preload && index.engine === options.engine) {
+    try {
+      preloaded = await handle.readFile();
+    } catch {
+      // read record by record instead
+    }
+  }
+  return { index, digest, ...(preloaded ? { preloaded } : {}), verified: new WeakSet() };
+}
+
 async function removeStaleTemps(dir: string, base: string): Promise<void> {
   let names: string[];
   try {
@@ -594,9 +636,9 @@ async function removeStaleTemps(dir: string, base: string): Promise<void> {
  * Opens the cache for a run, or returns undefined (the run goes on without one) when its folder
  * cannot be used; says so, and says when a damaged pack is being rebuilt.
  */
-export async function openFactCache(options: FactCacheOptions, warn: (message: string) => void): Promise<FactCache | undefined> {
+export async function openFactCache(options: FactCacheOptions, warn: (message: string) => void, warm?: WarmStart): Promise<FactCache | undefined> {
   try {
-    const cache = await FactCache.open(options);
+    const cache = await FactCache.open(options, warm);
     if (cache.damage) warn(`fact cache ${cache.packPath} was damaged (${cache.damage}); rebuilding it`);
     return cache;
   } catch (e) {
