@@ -87,10 +87,13 @@ async function main(): Promise<void> {
   }) as typeof realFork;
 
   const launch = { script: job.worker, heapMb: job.heapMb };
+  // The extension's engine options, as a user with default settings runs it.
+  const wireJob = { cardPath: job.card, workspaceRoot: job.root, options: { extractThreads: SETTING_DEFAULTS.extractionThreads, ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}) } };
   let ready: ReadyWorker | undefined;
   if (job.ready) {
     ready = new ReadyWorker(forkWorker);
-    if (!(await ready.prepare(launch))) throw new Error('the worker started ahead exited before it was ready');
+    // Told the job to come, as the extension tells it the card it just verified: it reads ahead.
+    if (!(await ready.prepare(launch, wireJob))) throw new Error('the worker started ahead exited before it was ready');
     // Its "ready" message is not part of the run.
     messages = 0;
     largest = 0;
@@ -116,8 +119,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const worker = WorkerProcess.verify(
     launch,
-    // The extension's engine options, as a user with default settings runs it.
-    { cardPath: job.card, workspaceRoot: job.root, options: { extractThreads: SETTING_DEFAULTS.extractionThreads, ...(job.cacheDir ? { cacheDir: job.cacheDir } : {}) } },
+    wireJob,
     undefined,
     {
       onProgress: (p) => {

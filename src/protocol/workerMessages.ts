@@ -45,6 +45,11 @@ export const HostToWorkerSchema = z.discriminatedUnion('type', [
   /** A slice of an unsaved card buffer; sent before `verify` because one message is capped at 16 KB. */
   z.object({ type: z.literal('cardText'), index: z.number().int().min(0), text: z.string() }),
   z.object({ type: z.literal('verify'), job: WireJobSchema, window: z.number().int().positive() }),
+  /**
+   * To a worker started ahead of its job (a ready worker): the job likely to come next, without
+   * card text or key. It reads what that job reads first, and says `prepared`; any job may still come.
+   */
+  z.object({ type: z.literal('prepare'), job: WireJobSchema.omit({ cardTextChunks: true, llmApiKey: true }) }),
   /** Load a card and send its text lines back (what a .docx card's virtual document shows). */
   z.object({ type: z.literal('cardLines'), cardPath: z.string().min(1) }),
   /** Cumulative: every claim with `seq <= upTo` has been handled by the host. */
@@ -65,6 +70,8 @@ export const WorkerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('warningsOmitted'), count: z.number().int().min(1) }),
   /** The worker is loaded and listening: sent once, first (see extension/worker/readyWorker.ts). */
   z.object({ type: z.literal('ready') }),
+  /** A ready worker has read ahead what its `prepare` message named. */
+  z.object({ type: z.literal('prepared') }),
 ]);
 export type WorkerToHost = z.infer<typeof WorkerToHostSchema>;
 

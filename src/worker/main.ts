@@ -1,5 +1,5 @@
 import { loadCard } from '../engine/card/loadCard.js';
-import { runPipeline } from '../engine/pipeline.js';
+import { prepareRun, runPipeline } from '../engine/pipeline.js';
 import { serveWorker } from './workerRun.js';
 import { processPort } from './workerPort.js';
 
@@ -7,6 +7,7 @@ import { processPort } from './workerPort.js';
 const port = processPort();
 void serveWorker(port, {
   runPipeline,
+  prepareRun,
   loadCardLines: async (cardPath) => {
     const doc = await loadCard(cardPath);
     return { format: doc.format, lines: doc.lines };

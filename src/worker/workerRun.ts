@@ -13,13 +13,17 @@ import {
   type WorkerToHost,
 } from '../protocol/workerMessages.js';
 import type { WorkerPort } from './workerPort.js';
+import { WarmStart } from '../engine/cache/warmStart.js';
 
 export type RunPipelineFn = (job: VerifyJob, sink: PipelineSink, signal?: AbortSignal) => Promise<PipelineResult>;
 export type LoadCardLinesFn = (cardPath: string) => Promise<{ format: CardFormat; lines: string[] }>;
+export type PrepareRunFn = (job: Omit<VerifyJob, 'cardText' | 'warm'>, warm: WarmStart) => Promise<void>;
 
 export interface WorkerDeps {
   runPipeline: RunPipelineFn;
   loadCardLines: LoadCardLinesFn;
+  /** Reads ahead what a job named by a `prepare` message reads first (engine's prepareRun). */
+  prepareRun?: PrepareRunFn;
   /** Resident memory of this process in MB. */
   rssMb?: () => number;
   /** Minimum gap between two progress messages. */
@@ -46,6 +50,9 @@ export function serveWorker(port: WorkerPort, deps: WorkerDeps): Promise<number>
     let credits: CreditWindow | undefined;
     const textChunks: string[] = [];
     let started = false;
+    /** Reads made ahead for a `prepare` message, and the promise of their end (never rejects). */
+    let warm: WarmStart | undefined;
+    let preparing: Promise<void> = Promise.resolve();
     let finished = false;
     const finish = (code: number): void => {
       if (finished) return;
@@ -84,6 +91,17 @@ export function serveWorker(port: WorkerPort, deps: WorkerDeps): Promise<number>
           credits?.close();
           finish(WORKER_EXIT.cancelled);
           return;
+        case 'prepare': {
+          if (started || warm) return;
+          const ahead = new WarmStart();
+          warm = ahead;
+          const prepareRun = deps.prepareRun;
+          if (!prepareRun) return;
+          preparing = prepareRun(jobOf(message.job), ahead)
+            .then(() => port.send({ type: 'prepared' }))
+            .catch(() => undefined);
+          return;
+        }
         case 'verify': {
           if (started) return;
           started = true;
@@ -96,7 +114,11 @@ export function serveWorker(port: WorkerPort, deps: WorkerDeps): Promise<number>
           credits = new CreditWindow(message.window);
           const cardText = message.job.cardTextChunks > 0 ? textChunks.join('') : undefined;
           textChunks.length = 0;
-          void runVerification(port, deps, message.job, cardText, credits, abort.signal).then(finish);
+          const window = credits;
+          // A job that comes while its reads are being made waits for them: it would make them again.
+          void preparing
+            .then(() => runVerification(port, deps, message.job, cardText, window, abort.signal, warm))
+            .then(finish);
           return;
         }
         case 'cardLines':
@@ -118,6 +140,7 @@ async function runVerification(
   cardText: string | undefined,
   credits: CreditWindow,
   signal: AbortSignal,
+  warm: WarmStart | undefined,
 ): Promise<number> {
   const rssMb = deps.rssMb ?? (() => Math.round(process.memoryUsage.rss() / (1024 * 1024)));
   const maxWarnings = deps.maxWarnings ?? 200;
@@ -174,12 +197,10 @@ async function runVerification(
   };
 
   const job: VerifyJob = {
-    cardPath: wire.cardPath,
-    workspaceRoot: wire.workspaceRoot,
+    ...jobOf(wire),
     ...(cardText !== undefined ? { cardText } : {}),
-    ...(wire.options ? { options: wire.options } : {}),
     ...(wire.llmApiKey !== undefined ? { llmApiKey: wire.llmApiKey } : {}),
-    ...(wire.workspaceTrusted !== undefined ? { workspaceTrusted: wire.workspaceTrusted } : {}),
+    ...(warm ? { warm } : {}),
   };
 
   try {
@@ -206,6 +227,15 @@ async function runVerification(
     await sendError(port, errorMessage(error, scrub), path);
     return WORKER_EXIT.failed;
   }
+}
+
+function jobOf(wire: Pick<WireJob, 'cardPath' | 'workspaceRoot' | 'options' | 'workspaceTrusted'>): Omit<VerifyJob, 'cardText' | 'warm'> {
+  return {
+    cardPath: wire.cardPath,
+    workspaceRoot: wire.workspaceRoot,
+    ...(wire.options ? { options: wire.options } : {}),
+    ...(wire.workspaceTrusted !== undefined ? { workspaceTrusted: wire.workspaceTrusted } : {}),
+  };
 }
 
 async function sendCardLines(port: WorkerPort, deps: WorkerDeps, cardPath: string): Promise<number> {

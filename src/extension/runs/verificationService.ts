@@ -7,7 +7,7 @@ import { planLlmPass, type LlmRunPlan } from '../llm/llmRunPlan.js';
 import { engineOptions, readSettings } from '../settings.js';
 import type { Settings } from '../settingsSchema.js';
 import type { RunRecord, RunTrigger } from '../api.js';
-import { ReadyWorker } from '../worker/readyWorker.js';
+import { ReadyWorker, type NextJob } from '../worker/readyWorker.js';
 import { forkWorker, WorkerProcess, type WorkerLaunch, type WorkerOutcome } from '../worker/workerProcess.js';
 import { CardRun } from './cardRun.js';
 import { describeJob } from './jobLog.js';
@@ -214,6 +214,8 @@ export class VerificationService implements vscode.Disposable {
 
     let cancelled = false;
     let worker: WorkerProcess | undefined;
+    /** This run's job without its key: what the worker kept ready after it reads ahead. */
+    let next: NextJob | undefined;
     const finished = (async (): Promise<WorkerOutcome> => {
       // The key is read only for a run that uses it, and lives only in this job and its message.
       const apiKey = plan.options
@@ -238,7 +240,7 @@ export class VerificationService implements vscode.Disposable {
         this.finish(run, outcome, settings.maxClaimsPerCard, peakRss);
         // The next run, if one comes soon (an edit, watch mode), finds its worker loaded; with
         // the setting turned off, one started earlier does not wait out its idle time.
-        if (settings.keepWorkerReady && !this.disposed) void this.ready.prepare(this.launchFor(settings));
+        if (settings.keepWorkerReady && !this.disposed) void this.ready.prepare(this.launchFor(settings), next);
         else this.ready.drop();
         if (outcome.kind === 'done') {
           this.storage.baselines.remember(run.cardPath, run.claims.values()).catch((error: unknown) => {
@@ -249,6 +251,8 @@ export class VerificationService implements vscode.Disposable {
       };
       if (cancelled) return done({ kind: 'cancelled', claimsReceived: 0 }, 0);
       const job = this.jobFor(run, settings, plan, apiKey);
+      const { llmApiKey: _key, ...withoutKey } = job;
+      next = withoutKey;
       this.log.info(describeJob(job, settings.workerMemoryMb));
       let peakRss = 0;
       try {

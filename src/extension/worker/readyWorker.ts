@@ -1,16 +1,21 @@
 import type { ChildProcess } from 'node:child_process';
-import { WorkerToHostSchema } from '../../protocol/workerMessages.js';
+import { WorkerToHostSchema, type HostToWorker } from '../../protocol/workerMessages.js';
 import { killProcessTree } from './processTree.js';
 import type { WorkerLaunch } from './workerProcess.js';
 
 /** How long a worker started ahead waits for a verification before it is stopped. */
 export const READY_IDLE_MS = 5 * 60 * 1000;
 
+/** The job a ready worker is told to expect (see the `prepare` message). */
+export type NextJob = Extract<HostToWorker, { type: 'prepare' }>['job'];
+
 interface Spare {
   child: ChildProcess;
   key: string;
+  /** The job it was told to expect, as JSON ('' for none). */
+  next: string;
   timer: NodeJS.Timeout;
-  /** Resolves true once the worker said it is ready, false if it went first. */
+  /** Resolves true once the worker said it is ready (and prepared, when told a job), false if it went first. */
   ready: Promise<boolean>;
   detach: () => void;
 }
@@ -30,18 +35,22 @@ export class ReadyWorker {
   ) {}
 
   /**
-   * Starts a worker for `launch`, unless one started for the same launch is waiting. Resolves
-   * true once it is loaded and listening, false if it exits first or is replaced.
+   * Starts a worker for `launch`, unless one started for the same launch and `next` is waiting.
+   * With `next` (the job likely to come: the card just verified), the worker also reads ahead
+   * what that job reads first (engine's prepareRun); any job can still be given to it. Resolves
+   * true once it is loaded and listening (and has read ahead), false if it exits first or is replaced.
    */
-  prepare(launch: WorkerLaunch): Promise<boolean> {
+  prepare(launch: WorkerLaunch, next?: NextJob): Promise<boolean> {
     const key = launchKey(launch);
-    if (this.spare && this.spare.key === key && isAlive(this.spare.child)) return this.spare.ready;
+    const nextKey = next ? JSON.stringify(next) : '';
+    if (this.spare && this.spare.key === key && this.spare.next === nextKey && isAlive(this.spare.child)) return this.spare.ready;
     this.drop();
     const child = this.fork(launch);
     let detach: () => void = () => undefined;
+    const awaited = next ? 'prepared' : 'ready';
     const ready = new Promise<boolean>((resolve) => {
       const onMessage = (raw: unknown): void => {
-        if (WorkerToHostSchema.safeParse(raw).data?.type === 'ready') resolve(true);
+        if (WorkerToHostSchema.safeParse(raw).data?.type === awaited) resolve(true);
       };
       const onGone = (): void => {
         resolve(false);
@@ -59,9 +68,15 @@ export class ReadyWorker {
     });
     // Its own errors are reported by whoever takes it; until then one must not crash the host.
     child.on('error', () => undefined);
+    if (next) {
+      const message: HostToWorker = { type: 'prepare', job: next };
+      child.send(message, (error) => {
+        if (error) detach();
+      });
+    }
     const timer = setTimeout(() => this.drop(), this.idleMs);
     timer.unref?.();
-    this.spare = { child, key, timer, ready, detach };
+    this.spare = { child, key, next: nextKey, timer, ready, detach };
     return ready;
   }
 

@@ -117,7 +117,7 @@ export class WorkerProcess {
           handlers.onWarningsOmitted?.(msg.count);
           return;
         }
-        if (msg.type === 'lines' || msg.type === 'ready') return;
+        if (msg.type === 'lines' || msg.type === 'ready' || msg.type === 'prepared') return;
         const event = msg.event;
         switch (event.type) {
           case 'start':

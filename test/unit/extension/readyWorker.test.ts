@@ -59,6 +59,26 @@ describe('ReadyWorker', () => {
     expect((await next.worker.outcome).kind).toBe('done');
   });
 
+  it('told the job to come, it reads ahead first, and the job gets what it read', async () => {
+    const { ready, started } = readyWorker();
+    const launch = { script, heapMb: 128, env: { FAKE_CLAIMS: '1', FAKE_PREPARE_MS: '150', FAKE_REPORT_WARM: '1' } };
+    const next = { cardPath: join(dir, 'card.md'), workspaceRoot: dir };
+    const t0 = Date.now();
+    expect(await ready.prepare(launch, next)).toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    // The same job expected again: the same worker; another card: a worker told that one.
+    expect(await ready.prepare(launch, next)).toBe(true);
+    expect(started).toHaveLength(1);
+    expect(await ready.prepare(launch, { ...next, cardPath: join(dir, 'other.md') })).toBe(true);
+    expect(started).toHaveLength(2);
+    expect(await waitFor(() => !alive(started[0]))).toBe(true);
+    const warnings: string[] = [];
+    const worker = WorkerProcess.verify(launch, next, undefined, { onClaim: () => undefined, onWarning: (w) => void warnings.push(w.message) }, ready);
+    expect(worker.pid).toBe(started[1]);
+    expect((await worker.outcome).kind).toBe('done');
+    expect(warnings).toEqual(['["card"]']);
+  });
+
   it('a worker started for another launch is stopped, not used', async () => {
     const { ready, started } = readyWorker();
     expect(await ready.prepare({ script, heapMb: 128, env: { FAKE_CLAIMS: '2' } })).toBe(true);

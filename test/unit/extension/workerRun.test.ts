@@ -55,6 +55,45 @@ describe('serveWorker', () => {
     expect(await exit).toBe(WORKER_EXIT.cancelled);
   });
 
+  it('reads ahead on prepare, says prepared, and a job that comes meanwhile waits for the reads', async () => {
+    const { port, sent, deliver } = fakePort();
+    const order: string[] = [];
+    const exit = serveWorker(port, {
+      prepareRun: async (job, warm) => {
+        order.push(`prepare ${job.cardPath}`);
+        await tick(50);
+        warm.used.push('pack');
+        order.push('prepared');
+      },
+      runPipeline: async (job, sink, signal) => {
+        order.push(`run with ${JSON.stringify(job.warm?.used)}`);
+        return fakePipeline({ claims: 1 })(job, sink, signal);
+      },
+      loadCardLines: noLines,
+    });
+    deliver({ type: 'prepare', job: { cardPath: '/w/card.md', workspaceRoot: '/w' } });
+    await tick(5);
+    deliver({ type: 'verify', job: { cardPath: '/w/card.md', workspaceRoot: '/w' }, window: 10 });
+    expect(await exit).toBe(WORKER_EXIT.ok);
+    expect(order).toEqual(['prepare /w/card.md', 'prepared', 'run with ["pack"]']);
+    expect(sent.slice(0, 2)).toEqual([{ type: 'ready' }, { type: 'prepared' }]);
+  });
+
+  it('a job without a prepare message runs without reads made ahead', async () => {
+    const { port, deliver } = fakePort();
+    let warm: unknown = 'unset';
+    const exit = serveWorker(port, {
+      runPipeline: async (job, sink, signal) => {
+        warm = job.warm;
+        return fakePipeline({ claims: 0 })(job, sink, signal);
+      },
+      loadCardLines: noLines,
+    });
+    deliver({ type: 'verify', job: { cardPath: '/w/card.md', workspaceRoot: '/w' }, window: 10 });
+    expect(await exit).toBe(WORKER_EXIT.ok);
+    expect(warm).toBeUndefined();
+  });
+
   it('coalesces progress to the latest snapshot', async () => {
     const { port, sent, deliver } = fakePort();
     const exit = serveWorker(port, {
