@@ -33,5 +33,6 @@ function lastPerFileAndKey(facts: IndexedFact[]): IndexedFact[] {
     const prev = last.get(k);
     if (!prev || f.fact.line >= prev.fact.line) last.set(k, f);
   }
-  return [...facts.filter((f) => !measured.includes(f)), ...last.values()];
+  const measuredSet = new Set(measured);
+  return [...facts.filter((f) => !measuredSet.has(f)), ...last.values()];
 }

@@ -4,7 +4,15 @@ import { contentTokens } from './tokens.js';
 
 /** How many of the claim's words a fact's names, file and line share: ranks evidence and breaks ties. */
 export function contextScore(claim: Claim, f: IndexedFact): number {
-  return nameScore(claim, f) + lineScore(claim, f);
+  return scoreIn(claimWords(claim), f);
+}
+
+/** contextScore with the claim's words at hand: rankFacts scores thousands of facts per claim. */
+function scoreIn(words: ReadonlySet<string>, f: IndexedFact): number {
+  let score = 0;
+  for (const t of f.tokens) if (words.has(t)) score += 1;
+  for (const t of f.snippetTokens) if (words.has(t)) score += 0.25;
+  return score;
 }
 
 /** Claim words in the fact's own names: its key path, callee and file. */
@@ -52,17 +60,51 @@ export const FILE_ORDER = { compare: (a: string, b: string): number => (collator
 
 /**
  * Best first: higher context score, then higher tier, then earlier file/line for stable output.
- * Lists run to thousands of facts on large workspaces: scores are computed once per fact, and
- * files compare by the order their index gave them (FactIndex.finish), not by collation.
+ * Lists run to thousands of facts on large workspaces, ranked again for each claim about their
+ * key: scores are computed once per fact, files compare by the order their index gave them
+ * (FactIndex.finish), not by collation, and facts listed by place are only grouped.
  */
 export function rankFacts(claim: Claim, facts: IndexedFact[]): IndexedFact[] {
   // Place = file order and line as one number when both fit: the comparator then reads no fact.
   const placed = facts.every((f) => f.fileOrder !== undefined && f.fileOrder < MAX_PLACE && f.fact.line < MAX_PLACE);
-  const scored = facts.map((f) => ({ f, s: contextScore(claim, f), t: f.tier, p: placed ? (f.fileOrder as number) * MAX_PLACE + f.fact.line : 0 }));
-  if (placed) scored.sort((a, b) => b.s - a.s || b.t - a.t || a.p - b.p);
-  else scored.sort((a, b) => b.s - a.s || b.t - a.t || fileOrder(a.f, b.f) || a.f.fact.line - b.f.fact.line);
-  return scored.map((x) => x.f);
+  const words = claimWords(claim);
+  if (!placed) {
+    const scored = facts.map((f) => ({ f, s: scoreIn(words, f), t: f.tier, p: 0 }));
+    scored.sort((a, b) => b.s - a.s || b.t - a.t || fileOrder(a.f, b.f) || a.f.fact.line - b.f.fact.line);
+    return scored.map((x) => x.f);
+  }
+  // An index lists a key's facts by place already: then grouping them by score and tier, in that
+  // order, sorts them without comparing facts (scores and tiers take a few values; a stable sort
+  // of the whole list gives the same order).
+  const groups = new Map<number, IndexedFact[]>();
+  let lastPlace = -1;
+  for (const f of facts) {
+    const p = (f.fileOrder as number) * MAX_PLACE + f.fact.line;
+    if (p < lastPlace || !(Number.isInteger(f.tier) && f.tier >= 0 && f.tier < 4096)) return ranked(words, facts);
+    lastPlace = p;
+    // Scores are multiples of 0.25 and tiers small integers: one number orders both.
+    const key = scoreIn(words, f) * 4096 + f.tier;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.keys()].sort((a, b) => b - a).flatMap((k) => groups.get(k) as IndexedFact[]);
 }
+
+/** rankFacts by comparisons, for placed facts in any order. */
+function ranked(words: ReadonlySet<string>, facts: IndexedFact[]): IndexedFact[] {
+  const scored = facts.map((f) => ({ f, s: scoreIn(words, f), t: f.tier, p: (f.fileOrder as number) * MAX_PLACE + f.fact.line }));
+  return scored.sort(byRank).map((x) => x.f);
+}
+
+interface Scored {
+  f: IndexedFact;
+  s: number;
+  t: number;
+  p: number;
+}
+
+const byRank = (a: Scored, b: Scored): number => b.s - a.s || b.t - a.t || a.p - b.p;
 
 /** File orders and lines below this combine into one safe integer (2^26 squared is under 2^53). */
 const MAX_PLACE = 2 ** 26;

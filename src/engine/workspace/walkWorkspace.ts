@@ -155,7 +155,8 @@ export async function* walkWorkspace(
       const abs = path.join(folder.abs, entry.name);
       if (globs.isExcluded(rel) || excludedAbs.has(abs)) continue;
 
-      const target = await describeEntry(entry, abs, path.join(folder.real, entry.name));
+      // Only a symlink needs a stat to tell what it is: an await per plain entry cost ~2 µs each.
+      const target = entry.isSymbolicLink() ? await describeSymlink(abs) : describePlain(entry, path.join(folder.real, entry.name));
       if (!target || excludedAbs.has(target.real)) continue;
       const included = globs.isIncluded(rel);
 
@@ -233,13 +234,15 @@ function statOf(f: FileCandidate): { ok: true; stats: Stats } | { ok: false; err
   }
 }
 
-/** What an entry is, following a symlink; undefined for entries that are neither file, folder nor symlink. */
-async function describeEntry(entry: Dirent, abs: string, realIfPlain: string): Promise<Target | undefined> {
-  if (!entry.isSymbolicLink()) {
-    if (entry.isDirectory()) return { isFile: false, isFolder: true, real: realIfPlain, symlink: false };
-    if (entry.isFile()) return { isFile: true, isFolder: false, real: realIfPlain, symlink: false };
-    return undefined;
-  }
+/** What a plain entry is; undefined for entries that are neither file nor folder (sockets, FIFOs, devices). */
+function describePlain(entry: Dirent, realIfPlain: string): Target | undefined {
+  if (entry.isDirectory()) return { isFile: false, isFolder: true, real: realIfPlain, symlink: false };
+  if (entry.isFile()) return { isFile: true, isFolder: false, real: realIfPlain, symlink: false };
+  return undefined;
+}
+
+/** What a symlink points at; undefined when that is neither file nor folder. */
+async function describeSymlink(abs: string): Promise<Target | undefined> {
   try {
     const stats = await stat(abs);
     const real = await realpath(abs);

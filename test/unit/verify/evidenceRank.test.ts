@@ -42,6 +42,13 @@ describe('rankFacts', () => {
     }), { numRuns: 200 });
   });
 
+  it('gives the same order when the facts come listed by place, as an index lists them', () => {
+    fc.assert(fc.property(fc.array(arbFact, { maxLength: 60 }), (xs) => {
+      const facts = xs.map((x) => indexed(x, true)).sort((a, b) => (a.fileOrder ?? 0) - (b.fileOrder ?? 0) || a.fact.line - b.fact.line);
+      expect(rankFacts(claim, facts)).toEqual(expected(facts));
+    }), { numRuns: 300 });
+  });
+
   it('falls back to collating files when one fact has no file order', () => {
     const facts = [indexed({ tokens: [], snippetTokens: [], tier: 3, file: 'b.py', line: 1 }, true), indexed({ tokens: [], snippetTokens: [], tier: 3, file: 'a.py', line: 9 }, false)];
     expect(rankFacts(claim, facts).map((f) => f.fact.file)).toEqual(['a.py', 'b.py']);
