@@ -23,8 +23,9 @@ interface Spare {
 /**
  * At most one worker process started before it is needed: starting a worker and loading its
  * bundle takes ~0.2 s, a third of a re-run that hands most verdicts back. Each worker still runs
- * one verification and exits (DESIGN.md); this one has only started sooner. It waits for
- * READY_IDLE_MS at most, costing the memory of a loaded worker (~75 MB) meanwhile.
+ * one verification and exits (DESIGN.md); this one has only started sooner, and when told the
+ * job to expect, has read ahead what that job reads first. It waits for READY_IDLE_MS at most,
+ * costing the memory of a loaded worker (~75 MB) and of what it read (the card's snapshot) meanwhile.
  */
 export class ReadyWorker {
   private spare: Spare | undefined;

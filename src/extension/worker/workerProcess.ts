@@ -79,7 +79,7 @@ const STDERR_TAIL_CHARS = 4000;
  */
 export class WorkerProcess {
   readonly outcome: Promise<WorkerOutcome>;
-  private readonly child: ChildProcess;
+  private child: ChildProcess;
   private cancelled = false;
   private claimsReceived = 0;
   private result: WorkerOutcome | undefined;
@@ -88,7 +88,8 @@ export class WorkerProcess {
   private readonly exitedPromise: Promise<void>;
 
   private constructor(launch: WorkerLaunch, first: HostToWorker[], handlers: WorkerHandlers, window: number, ready: ReadyWorker | undefined) {
-    this.child = ready?.take(launch) ?? forkWorker(launch);
+    const spare = ready?.take(launch);
+    this.child = spare ?? forkWorker(launch);
     const granter = new CreditGranter(window, (upTo) => this.post({ type: 'ack', upTo }));
     let resolveExited: () => void = () => undefined;
     this.exitedPromise = new Promise<void>((r) => (resolveExited = r));
@@ -99,86 +100,107 @@ export class WorkerProcess {
         if (!this.result) this.result = o;
       };
 
-      this.child.stderr?.setEncoding('utf8');
-      this.child.stderr?.on('data', (chunk: string) => {
-        this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
-        for (const line of chunk.split(/\r?\n/)) if (line.trim()) handlers.onStderr?.(truncate(line, 500));
-      });
-
-      this.child.on('message', (raw: unknown) => {
-        const parsed = WorkerToHostSchema.safeParse(raw);
-        if (!parsed.success) {
-          settle({ kind: 'failed', message: `invalid message from the worker: ${parsed.error.issues[0]?.message ?? 'unknown'}`, claimsReceived: this.claimsReceived });
-          killProcessTree(this.child);
-          return;
-        }
-        const msg = parsed.data;
-        if (msg.type === 'warningsOmitted') {
-          handlers.onWarningsOmitted?.(msg.count);
-          return;
-        }
-        if (msg.type === 'lines' || msg.type === 'ready' || msg.type === 'prepared') return;
-        const event = msg.event;
-        switch (event.type) {
-          case 'start':
-            handlers.onStart?.(event.card);
-            return;
-          case 'progress':
-            handlers.onProgress?.(event.progress);
-            return;
-          case 'warning':
-            handlers.onWarning?.(event.warning);
-            return;
-          case 'claim': {
-            if (this.cancelled) return;
-            this.claimsReceived += 1;
-            const seq = event.seq;
-            // Handle claims in order; ack only once handled, so a slow host slows the worker down.
-            chain = chain
-              .then(() => handlers.onClaim(event.claim, seq))
-              .catch(() => undefined)
-              .then(() => granter.handledUpTo(seq));
-            return;
-          }
-          case 'done':
-            chain = chain.then(() => settle({ kind: 'done', summary: event.summary, stats: event.stats, claimsReceived: this.claimsReceived }));
-            return;
-          case 'error':
-            chain = chain.then(() =>
-              settle({ kind: 'failed', message: event.message, ...(event.path !== undefined ? { path: event.path } : {}), claimsReceived: this.claimsReceived }),
-            );
-            return;
-        }
-      });
-
-      this.child.on('error', (error) => {
-        settle({ kind: 'crashed', message: `the worker could not run: ${error.message}`, exitCode: null, signal: null, claimsReceived: this.claimsReceived });
-        this.exited = true;
-        resolveExited();
-        void chain.then(() => resolve(this.result ?? { kind: 'cancelled', claimsReceived: this.claimsReceived }));
-      });
-
-      // 'exit' can precede the last IPC messages; 'close' follows them (and stderr). A grandchild
-      // holding stderr open must not hang the outcome, hence the timer.
-      let finalizing = false;
-      const finalize = (code: number | null, signal: NodeJS.Signals | null): void => {
-        if (finalizing) return;
-        finalizing = true;
-        void chain.then(() => {
-          if (this.cancelled) settle({ kind: 'cancelled', claimsReceived: this.claimsReceived });
-          else if (!this.result) {
-            if (code === EXIT_CANCELLED) settle({ kind: 'cancelled', claimsReceived: this.claimsReceived });
-            else settle(this.crash(code, signal, launch.heapMb));
-          }
-          resolve(this.result ?? { kind: 'cancelled', claimsReceived: this.claimsReceived });
-        });
+      // A worker started ahead can die an instant before it is taken, its exit not yet seen: one
+      // that goes without a word about the job is replaced, once, by a new one.
+      let heardFromSpare = false;
+      const replaced = (child: ChildProcess): boolean => {
+        if (child !== spare || heardFromSpare || this.cancelled) return false;
+        this.child = forkWorker(launch);
+        listen(this.child);
+        for (const m of first) this.post(m);
+        return true;
       };
-      this.child.on('exit', (code, signal) => {
-        this.exited = true;
-        resolveExited();
-        setTimeout(() => finalize(code, signal), 500).unref?.();
-      });
-      this.child.on('close', (code, signal) => finalize(code, signal));
+
+      const listen = (child: ChildProcess): void => {
+        child.stderr?.setEncoding('utf8');
+        child.stderr?.on('data', (chunk: string) => {
+          if (child !== this.child) return;
+          this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+          for (const line of chunk.split(/\r?\n/)) if (line.trim()) handlers.onStderr?.(truncate(line, 500));
+        });
+
+        child.on('message', (raw: unknown) => {
+          if (child !== this.child) return;
+          const parsed = WorkerToHostSchema.safeParse(raw);
+          if (!parsed.success) {
+            settle({ kind: 'failed', message: `invalid message from the worker: ${parsed.error.issues[0]?.message ?? 'unknown'}`, claimsReceived: this.claimsReceived });
+            killProcessTree(child);
+            return;
+          }
+          const msg = parsed.data;
+          // What a worker said before it was taken (loaded, read ahead) says nothing of the job.
+          if (msg.type === 'ready' || msg.type === 'prepared') return;
+          heardFromSpare = true;
+          if (msg.type === 'warningsOmitted') {
+            handlers.onWarningsOmitted?.(msg.count);
+            return;
+          }
+          if (msg.type === 'lines') return;
+          const event = msg.event;
+          switch (event.type) {
+            case 'start':
+              handlers.onStart?.(event.card);
+              return;
+            case 'progress':
+              handlers.onProgress?.(event.progress);
+              return;
+            case 'warning':
+              handlers.onWarning?.(event.warning);
+              return;
+            case 'claim': {
+              if (this.cancelled) return;
+              this.claimsReceived += 1;
+              const seq = event.seq;
+              // Handle claims in order; ack only once handled, so a slow host slows the worker down.
+              chain = chain
+                .then(() => handlers.onClaim(event.claim, seq))
+                .catch(() => undefined)
+                .then(() => granter.handledUpTo(seq));
+              return;
+            }
+            case 'done':
+              chain = chain.then(() => settle({ kind: 'done', summary: event.summary, stats: event.stats, claimsReceived: this.claimsReceived }));
+              return;
+            case 'error':
+              chain = chain.then(() =>
+                settle({ kind: 'failed', message: event.message, ...(event.path !== undefined ? { path: event.path } : {}), claimsReceived: this.claimsReceived }),
+              );
+              return;
+          }
+        });
+
+        child.on('error', (error) => {
+          if (child !== this.child || replaced(child)) return;
+          settle({ kind: 'crashed', message: `the worker could not run: ${error.message}`, exitCode: null, signal: null, claimsReceived: this.claimsReceived });
+          this.exited = true;
+          resolveExited();
+          void chain.then(() => resolve(this.result ?? { kind: 'cancelled', claimsReceived: this.claimsReceived }));
+        });
+
+        // 'exit' can precede the last IPC messages; 'close' follows them (and stderr). A grandchild
+        // holding stderr open must not hang the outcome, hence the timer.
+        let finalizing = false;
+        const finalize = (code: number | null, signal: NodeJS.Signals | null): void => {
+          if (finalizing || child !== this.child) return;
+          finalizing = true;
+          void chain.then(() => {
+            if (this.cancelled) settle({ kind: 'cancelled', claimsReceived: this.claimsReceived });
+            else if (!this.result) {
+              if (code === EXIT_CANCELLED) settle({ kind: 'cancelled', claimsReceived: this.claimsReceived });
+              else settle(this.crash(code, signal, launch.heapMb));
+            }
+            resolve(this.result ?? { kind: 'cancelled', claimsReceived: this.claimsReceived });
+          });
+        };
+        child.on('exit', (code, signal) => {
+          if (child !== this.child || replaced(child)) return;
+          this.exited = true;
+          resolveExited();
+          setTimeout(() => finalize(code, signal), 500).unref?.();
+        });
+        child.on('close', (code, signal) => finalize(code, signal));
+      };
+      listen(this.child);
     });
 
     for (const m of first) this.post(m);

@@ -105,6 +105,19 @@ describe('ReadyWorker', () => {
     expect(ready.take({ script, heapMb: 128, env: {} })).toBeUndefined();
   });
 
+  it('a verification handed a worker that died an instant earlier runs in a new one', async () => {
+    const { ready, started } = readyWorker();
+    const launch = { script, heapMb: 128, env: { FAKE_CLAIMS: '3' } };
+    expect(await ready.prepare(launch)).toBe(true);
+    // Killed, and taken before the host has heard of the exit.
+    process.kill(started[0], 'SIGKILL');
+    const { worker, claims } = verify(launch, ready);
+    expect((await worker.outcome).kind).toBe('done');
+    expect(claims).toHaveLength(3);
+    expect(started).toHaveLength(1);
+    expect(worker.pid).not.toBe(started[0]);
+  });
+
   it('a worker that died while waiting is not handed out', async () => {
     const { ready, started } = readyWorker();
     const launch = { script, heapMb: 128, env: {} };
