@@ -174,24 +174,24 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   let lastAdded: Promise<void> = Promise.resolve();
   try {
     const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
+    const counted = (file: WorkspaceFile): void => {
+      if (!deferred) budgetPlaces.after(file.relPath);
+      progress.filesScanned++;
+      nativeMemory.check();
+      if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
+    };
     for await (const file of walk) {
       if (file.kind === 'other') continue;
       // Files are read and extracted concurrently but added to the index in walk order: the fact
       // budget then admits the same facts whatever order reads finish in, so a snapshot part
       // recorded by one run stands in for its file in the next (FactIndex.canReplay).
-      const counted = (): void => {
-        if (!deferred) budgetPlaces.after(file.relPath);
-        progress.filesScanned++;
-        nativeMemory.check();
-        if (progress.filesScanned % PROGRESS_EVERY_FILES === 0) sink.progress({ ...progress });
-      };
       // An unchanged file of a re-run, with nothing in flight before it, is noted here and now:
       // a task per file cost more than noting it, over tens of thousands of files.
       const now = deferred && snapshot && inFlight.size === 0 ? snapshot.noteByStatNow(file, readKey(file, opts.maxFileBytes)) : undefined;
       if (now && now !== 'later') {
         fileWarnings(file, now.noted.warnings, now.noted.encoding);
         deferred?.unchanged(file);
-        counted();
+        counted(file);
         if (now.drain) await now.drain;
         if (++notedSinceYield >= NOTED_PER_YIELD) {
           notedSinceYield = 0;
@@ -225,7 +225,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         }
         await previousAdded;
         await add();
-        counted();
+        counted(file);
       })();
       lastAdded = task.catch(() => undefined);
       inFlight.add(task);
@@ -384,7 +384,12 @@ export async function prepareRun(job: Omit<VerifyJob, 'cardText' | 'warm'>, warm
     const previous = await loadCardDecisions(cacheDir, cardAbs, decidingKey(opts, engine, cardAbs, doc), warm);
     if (!previous) return;
     const filter = factFilterOf(previous.filter, factBudget(opts, () => undefined));
-    await prefetchCardSnapshot({ dir: cacheDir, root: path.resolve(job.workspaceRoot), engine, cardPath: cardAbs, filter }, warm);
+    const root = path.resolve(job.workspaceRoot);
+    await prefetchCardSnapshot({ dir: cacheDir, root, engine, cardPath: cardAbs, filter }, warm);
+    // The run's walk is the longest part of a re-run: walked once here, its code is compiled
+    // and the file system's caches hold the workspace's folders and inodes when the job comes.
+    const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, () => undefined);
+    for await (const file of walk) readKey(file, opts.maxFileBytes);
   } catch {
     // the run reads it all again
   }

@@ -152,11 +152,11 @@ export async function* walkWorkspace(
     const subfolders: Folder[] = [];
     for (const entry of entries) {
       const rel = folder.rel === '' ? entry.name : `${folder.rel}/${entry.name}`;
-      const abs = path.join(folder.abs, entry.name);
+      const abs = childPath(folder.abs, entry.name);
       if (globs.isExcluded(rel) || excludedAbs.has(abs)) continue;
 
       // Only a symlink needs a stat to tell what it is: an await per plain entry cost ~2 µs each.
-      const target = entry.isSymbolicLink() ? await describeSymlink(abs) : describePlain(entry, path.join(folder.real, entry.name));
+      const target = entry.isSymbolicLink() ? await describeSymlink(abs) : describePlain(entry, childPath(folder.real, entry.name));
       if (!target || excludedAbs.has(target.real)) continue;
       const included = globs.isIncluded(rel);
 
@@ -232,6 +232,14 @@ function statOf(f: FileCandidate): { ok: true; stats: Stats } | { ok: false; err
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+/**
+ * `path.join(folder, name)` for a listed entry of an absolute, normalised folder: a name holds no
+ * separator, so nothing needs normalising (path.join was a tenth of a 10,000-file re-run's walk).
+ */
+function childPath(folder: string, name: string): string {
+  return folder.endsWith(path.sep) ? folder + name : folder + path.sep + name;
 }
 
 /** What a plain entry is; undefined for entries that are neither file nor folder (sockets, FIFOs, devices). */
