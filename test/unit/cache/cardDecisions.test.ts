@@ -7,6 +7,7 @@ import { runPipeline } from '../../../src/engine/pipeline.js';
 import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
 import type { EngineOptionsInput } from '../../../src/engine/options.js';
 import { tempWorkspace } from '../../support/tempWorkspace.js';
+import { TINY_MODEL_CARD, TINY_MODEL_FILES } from '../../support/tinyModelWorkspace.js';
 
 /**
  * A re-run hands back the card's previous verdicts when nothing its index keeps changed
@@ -50,21 +51,13 @@ async function verify(root: string, options: EngineOptionsInput) {
   return { claims, warnings, stats: result.stats };
 }
 
-const CARD = `# Tiny model
-
-| Hyperparameter | Value |
-|---|---|
-| Learning rate | 3e-4 |
-| Batch size | 32 |
-| Epochs | 10 |
-
+const CARD = `${TINY_MODEL_CARD}
 The model reaches 91.2% accuracy on press releases.
 `;
 
 const FILES: Record<string, string> = {
+  ...TINY_MODEL_FILES,
   'card.md': CARD,
-  'train.py': 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--epochs", type=int, default=10)\nlearning_rate = 3e-4\n',
-  'configs/base.yaml': 'batch_size: 32\nlr: 0.0003\n',
   'results/metrics.json': '{"eval_accuracy": 0.912}',
   'service/http.py': 'TIMEOUT = 30\nclient = Session(host="localhost", verify=True)\n',
 };

@@ -1,27 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../src/engine/pipeline.js';
 import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
 import { ClaimDelta } from '../../../src/engine/delta/claimDelta.js';
 import { toBaselineClaim } from '../../../src/engine/delta/baselineClaims.js';
-import { tempWorkspace } from '../../support/tempWorkspace.js';
+import { cachedWorkspace, TINY_MODEL_CARD, TINY_MODEL_FILES } from '../../support/tinyModelWorkspace.js';
 import { UNUSED_SNAPSHOT_MS } from '../../../src/engine/cache/cardSnapshot.js';
 
-const CARD = `# Tiny model
-
-| Hyperparameter | Value |
-|---|---|
-| Learning rate | 3e-4 |
-| Batch size | 32 |
-| Epochs | 10 |
-`;
-const FILES = {
-  'card.md': CARD,
-  'train.py': 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--epochs", type=int, default=10)\nlearning_rate = 3e-4\n',
-  'configs/base.yaml': 'batch_size: 32\nlr: 0.0003\n',
-};
+const CARD = TINY_MODEL_CARD;
+const FILES = TINY_MODEL_FILES;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -29,13 +17,7 @@ afterEach(() => {
 });
 
 function setup(files: Record<string, string> = FILES): { root: string; cacheDir: string } {
-  const ws = tempWorkspace(files);
-  cleanups.push(ws.dispose);
-  const old = Date.now() / 1000 - 60;
-  for (const rel of Object.keys(files)) utimesSync(path.join(ws.root, rel), old, old);
-  const cacheDir = mkdtempSync(path.join(tmpdir(), 'cc-pipe-cache-'));
-  cleanups.push(() => rmSync(cacheDir, { recursive: true, force: true }));
-  return { root: ws.root, cacheDir };
+  return cachedWorkspace(files, cleanups, 'cc-pipe-cache-');
 }
 
 async function verify(root: string, cacheDir: string | undefined, cardText?: string) {

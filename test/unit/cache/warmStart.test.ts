@@ -7,7 +7,7 @@ import { prepareRun, runPipeline } from '../../../src/engine/pipeline.js';
 import type { ClaimResult } from '../../../src/engine/model.js';
 import { loadCard } from '../../../src/engine/card/loadCard.js';
 import type { CardDecisions } from '../../../src/engine/cache/cardDecisions.js';
-import { tempWorkspace } from '../../support/tempWorkspace.js';
+import { cachedWorkspace, TINY_MODEL_CARD, TINY_MODEL_FILES } from '../../support/tinyModelWorkspace.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -26,14 +26,17 @@ const record = (key: string): CardDecisions => ({
   snapshot: 'g', factsIndexed: 0, crossed: [null, null], configNames: [], places: [], dropped: 0, words: [], warnings: [], units: [], looked: [],
 });
 
+/** A decisions file, a WarmStart, and a read that says how many times it ran. */
+function decisionsFile(content: string) {
+  const file = path.join(tempDir('cc-warm-'), 'decisions.json');
+  writeFileSync(file, content);
+  let reads = 0;
+  return { file, warm: new WarmStart(), read: async () => record(`read ${++reads}`) };
+}
+
 describe('WarmStart', () => {
   it('hands a read made ahead to the run once, while its file is the one read', async () => {
-    const dir = tempDir('cc-warm-');
-    const file = path.join(dir, 'decisions.json');
-    writeFileSync(file, '{}');
-    const warm = new WarmStart();
-    let reads = 0;
-    const read = async () => record(`read ${++reads}`);
+    const { file, warm, read } = decisionsFile('{}');
     expect((await warm.through('decisions', file, read))?.key).toBe('read 1');
     warm.seal();
     expect((await warm.through('decisions', file, read))?.key).toBe('read 1');
@@ -44,12 +47,7 @@ describe('WarmStart', () => {
   });
 
   it('reads again a file replaced since (renamed into place, as runs write them)', async () => {
-    const dir = tempDir('cc-warm-');
-    const file = path.join(dir, 'decisions.json');
-    writeFileSync(file, '{}');
-    const warm = new WarmStart();
-    let reads = 0;
-    const read = async () => record(`read ${++reads}`);
+    const { file, warm, read } = decisionsFile('{}');
     await warm.through('decisions', file, read);
     writeFileSync(`${file}.tmp`, '{}');
     renameSync(`${file}.tmp`, file);
@@ -59,13 +57,8 @@ describe('WarmStart', () => {
   });
 
   it('reads again a file written in place since, even with its old size and mtime', async () => {
-    const dir = tempDir('cc-warm-');
-    const file = path.join(dir, 'decisions.json');
-    writeFileSync(file, '{"a":1}');
+    const { file, warm, read } = decisionsFile('{"a":1}');
     utimesSync(file, 1_700_000_000, 1_700_000_000);
-    const warm = new WarmStart();
-    let reads = 0;
-    const read = async () => record(`read ${++reads}`);
     await warm.through('decisions', file, read);
     writeFileSync(file, '{"a":2}');
     utimesSync(file, 1_700_000_000, 1_700_000_000);
@@ -93,26 +86,10 @@ describe('WarmStart', () => {
   });
 });
 
-const CARD = `# Tiny model
-
-| Hyperparameter | Value |
-|---|---|
-| Learning rate | 3e-4 |
-| Batch size | 32 |
-| Epochs | 10 |
-`;
-const FILES = {
-  'card.md': CARD,
-  'train.py': 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--epochs", type=int, default=10)\nlearning_rate = 3e-4\n',
-  'configs/base.yaml': 'batch_size: 32\nlr: 0.0003\n',
-};
+const CARD = TINY_MODEL_CARD;
 
 function setup(): { root: string; cacheDir: string } {
-  const ws = tempWorkspace(FILES);
-  cleanups.push(ws.dispose);
-  const old = Date.now() / 1000 - 60;
-  for (const rel of Object.keys(FILES)) utimesSync(path.join(ws.root, rel), old, old);
-  return { root: ws.root, cacheDir: tempDir('cc-warm-cache-') };
+  return cachedWorkspace({ ...TINY_MODEL_FILES }, cleanups, 'cc-warm-cache-');
 }
 
 async function verify(root: string, cacheDir: string, warm?: WarmStart) {
