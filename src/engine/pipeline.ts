@@ -389,7 +389,12 @@ export async function prepareRun(job: Omit<VerifyJob, 'cardText' | 'warm'>, warm
     // The run's walk is the longest part of a re-run: walked once here, its code is compiled
     // and the file system's caches hold the workspace's folders and inodes when the job comes.
     const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, () => undefined);
-    for await (const file of walk) readKey(file, opts.maxFileBytes);
+    for await (const file of walk) {
+      // A job that came meanwhile walks the workspace itself: it does not wait for this walk.
+      if (warm.arrived) break;
+      readKey(file, opts.maxFileBytes);
+      warm.walkedAhead++;
+    }
   } catch {
     // the run reads it all again
   }

@@ -115,7 +115,9 @@ export function serveWorker(port: WorkerPort, deps: WorkerDeps): Promise<number>
           const cardText = message.job.cardTextChunks > 0 ? textChunks.join('') : undefined;
           textChunks.length = 0;
           const window = credits;
-          // A job that comes while its reads are being made waits for them: it would make them again.
+          // A job that comes while its reads are being made waits for them (it would make them
+          // again), not for the warm-up walk after them.
+          warm?.arrive();
           void preparing
             .then(() => runVerification(port, deps, message.job, cardText, window, abort.signal, warm))
             .then(finish);

@@ -33,10 +33,28 @@ export class WarmStart {
   private sealed = false;
   /** The kinds of read a run was handed (for tests and diagnostics). */
   readonly used: ('card' | keyof Reads)[] = [];
+  /** Workspace files the warm-up walk went through (for tests and diagnostics). */
+  walkedAhead = 0;
+
+  private jobArrived = false;
 
   /** Called when the job starts: reads from then on are the run's own and are not kept. */
   seal(): void {
     this.sealed = true;
+    this.jobArrived = true;
+  }
+
+  /**
+   * Called when the job arrives, before it waits for the reads: what is only warming up (the
+   * walk) stops, while the reads go on (the job would make them itself).
+   */
+  arrive(): void {
+    this.jobArrived = true;
+  }
+
+  /** Whether the job has come: warming up is no longer worth its time. */
+  get arrived(): boolean {
+    return this.jobArrived;
   }
 
   keep<K extends keyof Reads>(kind: K, file: string, identity: string, value: Reads[K]): void {

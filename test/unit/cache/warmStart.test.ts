@@ -124,6 +124,22 @@ describe('a run prepared ahead (prepareRun)', () => {
     expect({ ...withWarm.stats, durationMs: 0 }).toEqual({ ...without.stats, durationMs: 0 });
   });
 
+  it('walks the workspace once after its reads, unless the job has come', async () => {
+    const { root, cacheDir } = setup();
+    await verify(root, cacheDir);
+    const waiting = await prepared(root, cacheDir);
+    // The card is left out of the walk, as the run leaves it out.
+    expect(waiting.walkedAhead).toBe(Object.keys(TINY_MODEL_FILES).length - 1);
+    const late = new WarmStart();
+    late.arrive();
+    await prepareRun({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options: { cacheDir } }, late);
+    expect(late.walkedAhead).toBe(0);
+    // The reads are made all the same: the job would make them itself.
+    late.seal();
+    await verify(root, cacheDir, late);
+    expect(late.used.sort()).toEqual(['card', 'decisions', 'pack']);
+  });
+
   it('reads again what changed after it was read ahead: the card, and a snapshot another run replaced', async () => {
     const { root, cacheDir } = setup();
     await verify(root, cacheDir);

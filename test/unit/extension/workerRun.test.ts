@@ -63,7 +63,8 @@ describe('serveWorker', () => {
         order.push(`prepare ${job.cardPath}`);
         await tick(50);
         warm.used.push('pack');
-        order.push('prepared');
+        // The job has come: what only warms up is to stop.
+        order.push(`prepared, job ${warm.arrived ? 'arrived' : 'not yet'}`);
       },
       runPipeline: async (job, sink, signal) => {
         order.push(`run with ${JSON.stringify(job.warm?.used)}`);
@@ -75,7 +76,7 @@ describe('serveWorker', () => {
     await tick(5);
     deliver({ type: 'verify', job: { cardPath: '/w/card.md', workspaceRoot: '/w' }, window: 10 });
     expect(await exit).toBe(WORKER_EXIT.ok);
-    expect(order).toEqual(['prepare /w/card.md', 'prepared', 'run with ["pack"]']);
+    expect(order).toEqual(['prepare /w/card.md', 'prepared, job arrived', 'run with ["pack"]']);
     expect(sent.slice(0, 2)).toEqual([{ type: 'ready' }, { type: 'prepared' }]);
   });
 
