@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { WorkerToHostSchema, type HostToWorker } from '../../protocol/workerMessages.js';
+import { assertMessageSize, WorkerToHostSchema, type HostToWorker } from '../../protocol/workerMessages.js';
 import { killProcessTree } from './processTree.js';
 import type { WorkerLaunch } from './workerProcess.js';
 
@@ -41,7 +41,9 @@ export class ReadyWorker {
    * what that job reads first (engine's prepareRun); any job can still be given to it. Resolves
    * true once it is loaded and listening (and has read ahead), false if it exits first or is replaced.
    */
-  prepare(launch: WorkerLaunch, next?: NextJob): Promise<boolean> {
+  prepare(launch: WorkerLaunch, expected?: NextJob): Promise<boolean> {
+    // A job whose message would exceed the channel's ceiling (pathological globs) is not told.
+    const next = expected && fitsMessage({ type: 'prepare', job: expected }) ? expected : undefined;
     const key = launchKey(launch);
     const nextKey = next ? JSON.stringify(next) : '';
     if (this.spare && this.spare.key === key && this.spare.next === nextKey && isAlive(this.spare.child)) return this.spare.ready;
@@ -101,6 +103,15 @@ export class ReadyWorker {
     clearTimeout(spare.timer);
     spare.detach();
     if (isAlive(spare.child)) killProcessTree(spare.child);
+  }
+}
+
+function fitsMessage(message: HostToWorker): boolean {
+  try {
+    assertMessageSize(message);
+    return true;
+  } catch {
+    return false;
   }
 }
 

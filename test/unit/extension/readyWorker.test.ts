@@ -79,6 +79,20 @@ describe('ReadyWorker', () => {
     expect(warnings).toEqual(['["card"]']);
   });
 
+  it('is not told a job too large for one message (one that failed to start), and starts all the same', async () => {
+    const { ready, started } = readyWorker();
+    const launch = { script, heapMb: 128, env: { FAKE_CLAIMS: '1', FAKE_REPORT_WARM: '1' } };
+    const huge = { cardPath: join(dir, 'card.md'), workspaceRoot: dir, options: { include: Array.from({ length: 400 }, (_, i) => `generated/${i}/${'x'.repeat(60)}/**`) } };
+    expect(await ready.prepare(launch, huge)).toBe(true);
+    expect(started).toHaveLength(1);
+    // Ready, and told nothing: a job gets no reads from it.
+    const warnings: string[] = [];
+    const worker = WorkerProcess.verify(launch, { cardPath: join(dir, 'card.md'), workspaceRoot: dir }, undefined, { onClaim: () => undefined, onWarning: (w) => void warnings.push(w.message) }, ready);
+    expect(worker.pid).toBe(started[0]);
+    expect((await worker.outcome).kind).toBe('done');
+    expect(warnings).toEqual(['null']);
+  });
+
   it('a worker started for another launch is stopped, not used', async () => {
     const { ready, started } = readyWorker();
     expect(await ready.prepare({ script, heapMb: 128, env: { FAKE_CLAIMS: '2' } })).toBe(true);
