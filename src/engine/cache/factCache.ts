@@ -158,7 +158,7 @@ export class FactCache {
         damage = e instanceof PackDamage ? e.message : `cannot read it (${e instanceof Error ? e.message : String(e)})`;
       }
     }
-    if (read && (read.index.engine !== options.engine || read.index.root !== path.resolve(options.root))) read = undefined;
+    if (read && !writtenFor(read.index, options)) read = undefined;
     if (!read && old) {
       await old.close().catch(() => undefined);
       old = undefined;
@@ -181,11 +181,11 @@ export class FactCache {
     try {
       const identity = fileIdentity(await handle.stat({ bigint: true }));
       const read = await readPack(handle, options);
-      if (read.index.engine !== options.engine || read.index.root !== path.resolve(options.root)) return;
+      if (!writtenFor(read.index, options)) return;
       if (read.preloaded) {
         for (const entry of read.index.entries) {
           const bytes = read.preloaded.subarray(entry[6], entry[6] + entry[7]);
-          if (bytes.length === entry[7] && checksum(bytes) === entry[8]) read.verified.add(entry);
+          if (intact(entry, bytes)) read.verified.add(entry);
         }
       }
       warm.keep('pack', packPath, identity, read);
@@ -370,7 +370,7 @@ export class FactCache {
     // Bytes of a pack held in memory are checked once: a scoped re-run reads again records the
     // walk carried over. A preloaded pack cut short gives a short slice.
     if (this.preloaded && this.verified.has(entry)) return bytes;
-    if (bytes.length === entry[7] && checksum(bytes) === entry[8]) {
+    if (intact(entry, bytes)) {
       if (this.preloaded) this.verified.add(entry);
       return bytes;
     }
@@ -595,6 +595,16 @@ async function writeAll(handle: FileHandle, bytes: Buffer, position: number): Pr
   }
 }
 
+/** Whether a pack was written by this engine for this root: another's facts are not reused. */
+function writtenFor(index: PackIndex, options: FactCacheOptions): boolean {
+  return index.engine === options.engine && index.root === path.resolve(options.root);
+}
+
+/** Whether a record's bytes are whole and pass their checksum. */
+function intact(entry: PackEntry, bytes: Buffer): boolean {
+  return bytes.length === entry[7] && checksum(bytes) === entry[8];
+}
+
 function packPathOf(options: FactCacheOptions): string {
   return path.join(options.dir, `${options.label ?? 'facts'}-${sha1Hex(path.resolve(options.root)).slice(0, 16)}.v${PACK_FORMAT}.pack`);
 }
@@ -603,7 +613,7 @@ function packPathOf(options: FactCacheOptions): string {
 async function readPack(handle: FileHandle, options: FactCacheOptions): Promise<PackRead> {
   const { index, digest } = await readPackIndex(handle);
   let preloaded: Buffer | undefined;
-  if (options.preload && index.engine === options.engine) {
+  if (options.preload && writtenFor(index, options)) {
     try {
       preloaded = await handle.readFile();
     } catch {
