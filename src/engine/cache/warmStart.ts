@@ -31,12 +31,11 @@ export class WarmStart {
   private readonly reads = new Map<string, { identity: string; value: unknown }>();
   private card: { path: string; bytes: Buffer; doc: CardDocument } | undefined;
   private sealed = false;
+  private jobArrived = false;
   /** The kinds of read a run was handed (for tests and diagnostics). */
   readonly used: ('card' | keyof Reads)[] = [];
   /** Workspace files the warm-up walk went through (for tests and diagnostics). */
   walkedAhead = 0;
-
-  private jobArrived = false;
 
   /** Called when the job starts: reads from then on are the run's own and are not kept. */
   seal(): void {
