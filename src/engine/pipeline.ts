@@ -4,7 +4,7 @@ import { EngineOptionsSchema, type EngineOptions, type EngineOptionsInput } from
 import type { Progress } from '../protocol/events.js';
 import { loadCard } from './card/loadCard.js';
 import { claimUnitAt, extractPlacedClaimUnits, type ClaimUnitPlace } from './card/extractClaims.js';
-import { walkWorkspace } from './workspace/walkWorkspace.js';
+import { walkWorkspace, type WalkOptions } from './workspace/walkWorkspace.js';
 import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
 import { openCardSnapshot, prefetchCardSnapshot } from './cache/cardSnapshot.js';
 import type { WarmStart } from './cache/warmStart.js';
@@ -173,7 +173,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   };
   let lastAdded: Promise<void> = Promise.resolve();
   try {
-    const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, sink.warning.bind(sink), signal);
+    const walk = walkWorkspace(root, walkOptions(opts, cardAbs), sink.warning.bind(sink), signal);
     const counted = (file: WorkspaceFile): void => {
       if (!deferred) budgetPlaces.after(file.relPath);
       progress.filesScanned++;
@@ -388,7 +388,7 @@ export async function prepareRun(job: Omit<VerifyJob, 'cardText' | 'warm'>, warm
     await prefetchCardSnapshot({ dir: cacheDir, root, engine, cardPath: cardAbs, filter }, warm);
     // The run's walk is the longest part of a re-run: walked once here, its code is compiled
     // and the file system's caches hold the workspace's folders and inodes when the job comes.
-    const walk = walkWorkspace(root, { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] }, () => undefined);
+    const walk = walkWorkspace(root, walkOptions(opts, cardAbs), () => undefined);
     for await (const file of walk) {
       // A job that came meanwhile walks the workspace itself: it does not wait for this walk.
       if (warm.arrived) break;
@@ -404,6 +404,11 @@ export async function prepareRun(job: Omit<VerifyJob, 'cardText' | 'warm'>, warm
 function decidingKey(opts: EngineOptions, engine: string, cardAbs: string, doc: CardDocument): string {
   const { cacheDir: _dir, concurrency: _c, extractThreads: _t, ...decidingOptions } = opts;
   return decisionsKey({ engine, options: decidingOptions, cardPath: cardAbs, format: doc.format, lines: doc.lines });
+}
+
+/** The run's walk, and the warm-up walk that stands in for it: the card itself is not a workspace file. */
+function walkOptions(opts: EngineOptions, cardAbs: string): WalkOptions {
+  return { maxFileBytes: opts.maxFileBytes, include: opts.include, exclude: opts.exclude, excludePaths: [cardAbs] };
 }
 
 function factBudget(opts: EngineOptions, onLimit: (message: string) => void): FactBudget {
