@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { buildVendorBundles, vendorBundlesPlugin } from './scripts/vendorBundles.mjs';
 
 // Native addons cannot be bundled: ast-grep finds its parser.so relative to its own folder.
-const external = ['vscode', '@ast-grep/napi', '@ast-grep/lang-python'];
+const external = ['vscode', '@ast-grep/napi', '@ast-grep/lang-python', 'koffi'];
 
 // `vendored`: the engine's bundles, whose rarely needed libraries load from dist/vendor-*.js.
 const entries = [

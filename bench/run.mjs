@@ -153,7 +153,7 @@ async function main() {
 async function bundleTools() {
   const dir = path.join(REPO, 'node_modules', '.cache', 'cardcheck-bench');
   await mkdir(dir, { recursive: true });
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@ast-grep/*'], logLevel: 'warning' };
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@ast-grep/*', 'koffi'], logLevel: 'warning' };
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'benchHost.ts')], outfile: path.join(dir, 'benchHost.js') });
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'engineTools.ts')], outfile: path.join(dir, 'engineTools.js') });
   const workerEntry = path.join(REPO, 'src', 'worker', 'main.ts');
