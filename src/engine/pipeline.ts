@@ -6,7 +6,7 @@ import { loadCard } from './card/loadCard.js';
 import { claimUnitAt, extractPlacedClaimUnits, type ClaimUnitPlace } from './card/extractClaims.js';
 import { walkWorkspace, type WalkOptions } from './workspace/walkWorkspace.js';
 import { closeFactCache, openFactCache, readKey, type FactCache } from './cache/factCache.js';
-import { openCardSnapshot, prefetchCardSnapshot } from './cache/cardSnapshot.js';
+import { openCardSnapshot, prefetchCardSnapshot, reopenCardSnapshot } from './cache/cardSnapshot.js';
 import type { WarmStart } from './cache/warmStart.js';
 import { decisionsKey, forgetCardDecisions, loadCardDecisions, lookupScope, recordedUnit, saveCardDecisions, type BudgetPlace, type CardDecisions, type DecisionCheck } from './cache/cardDecisions.js';
 import { DeferredIndex } from './cache/deferredIndex.js';
@@ -15,7 +15,7 @@ import { fileFacts } from './cache/fileFacts.js';
 import { FactIndex, LookupSet, type FileIndexPart } from './verify/factIndex.js';
 import type { Fact } from './facts/fact.js';
 import { cardFactFilter, factFilterOf, type FactBudget, type FactFilter } from './verify/factRelevance.js';
-import { NativeMemoryGuard } from './memory/nativeMemory.js';
+import { NativeMemoryGuard, releaseNativeMemory } from './memory/nativeMemory.js';
 import { verifyUnit } from './verify/verifyUnit.js';
 import type { CardContext } from './verify/decideAtom.js';
 import type { ClaimUnit } from './card/extractClaims.js';
@@ -104,12 +104,17 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: previous ? previous.units.length : units().length, filesScanned: 0 };
   sink.progress({ ...progress });
 
-  const budget = factBudget(opts, cardWarning);
+  // The budget is counted twice when the index is built after the walk: it warns once.
+  let budgetRecounted = false;
+  const budget = factBudget(opts, (message) => {
+    if (!budgetRecounted) cardWarning(message);
+  });
   const filter = filtered ? (previous ? factFilterOf(previous.filter, budget) : cardFactFilter(units(), doc.lines.join('\n'), budget)) : undefined;
   const index = new FactIndex(filter);
   let filesSkipped = 0;
   const inFlight = new Set<Promise<void>>();
-  const snapshot = cacheDir && filter ? await openCardSnapshot({ dir: cacheDir, root, engine, cardPath: cardAbs, filter }, cacheWarning, warm) : undefined;
+  const snapshotAt = cacheDir && filter ? { dir: cacheDir, root, engine, cardPath: cardAbs, filter } : undefined;
+  const snapshot = snapshotAt ? await openCardSnapshot(snapshotAt, cacheWarning, warm) : undefined;
   // Opened on the first file the snapshot cannot serve: a re-run of an unchanged card reads
   // nothing of the fact cache, not even its index (tens of thousands of entries).
   let opened: Promise<FactCache | undefined> | undefined;
@@ -119,6 +124,12 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const reusable = previous && snapshot?.generation === previous.snapshot ? previous : undefined;
   // With previous decisions, the index is built only if the walk finds a change they could see.
   const deferred = reusable && filter ? new DeferredIndex(withoutBudget(filter)) : undefined;
+  // Without them, a run that writes a snapshot builds its index after the walk, from the records
+  // it wrote: the index and extraction's parse trees are then never in memory together, and the
+  // memory the trees leave in glibc's arenas is given back in between (buildIndexAfterWalk).
+  const afterWalk = !deferred && snapshot && filter ? new DeferredIndex(filter) : undefined;
+  /** Where a file's facts go during the walk: a part of its own, under the run's budget, when the index comes later. */
+  const walkIndex = (): FactIndex => (afterWalk ? new FactIndex(filter) : index);
   // Snapshot records are trusted for files last modified before this (see RACY_WINDOW_MS).
   const walkStartedAt = Date.now();
   let walked = false;
@@ -140,8 +151,10 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const extracted = async (
     file: WorkspaceFile,
     key: string,
-    add: (facts: Fact[]) => FileIndexPart = (facts) => (deferred ? deferred.changed(file, facts) : index.addFile(facts)),
+    /** Absent for the walk's own files, which the index built after the walk notes. */
+    addInstead?: (facts: Fact[]) => FileIndexPart,
   ): Promise<() => Promise<void>> => {
+    const add = addInstead ?? ((facts: Fact[]) => (deferred ? deferred.changed(file, facts) : walkIndex().addFile(facts)));
     const few = snapshot?.generation !== undefined && extractions < FEW_FILES;
     extractions++;
     if (few) extractedUncached++;
@@ -158,6 +171,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
       fileWarnings(file, warnings, read.encoding);
       const { facts: kept, ...added } = add(facts);
       await snapshot?.store(file, key, '', walkStartedAt, { facts: kept, warnings, ...(read.encoding ? { encoding: read.encoding } : {}), index: added });
+      if (!addInstead) afterWalk?.unchanged(file);
     };
   };
   const extract = async (file: WorkspaceFile, key: string): Promise<void> => (await extracted(file, key))();
@@ -217,9 +231,11 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
           const part = hit?.index && { facts: hit.facts, ...hit.index };
           add = hit && part
             ? async () => {
-              if (!index.canReplay(part)) return extract(file, key);
+              const into = walkIndex();
+              if (!into.canReplay(part)) return extract(file, key);
               fileWarnings(file, hit.warnings, hit.encoding);
-              index.replay(part);
+              into.replay(part);
+              afterWalk?.unchanged(file);
             }
             : await extracted(file, key);
         }
@@ -276,6 +292,29 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
     await closeFactCache(snapshot, walked, cacheWarning);
   }
   signal?.throwIfAborted();
+  /**
+   * Builds the index from the files `from` noted, in walk order, reading their records back from
+   * the snapshot this run committed; a file whose record cannot be read is extracted again.
+   */
+  const replayWritten = async (from: DeferredIndex, added?: (relPath: string) => void): Promise<void> => {
+    if (!snapshot || !snapshotAt) return;
+    // Without it (its commit failed), the closed snapshot reads nothing back: every file is read again.
+    const written = snapshot.committedGeneration ? await reopenCardSnapshot(snapshotAt, snapshot.committedGeneration) : undefined;
+    try {
+      await from.replayInto(index, written ?? snapshot, (file) => reread(file, from), added);
+    } finally {
+      await written?.discard();
+    }
+  };
+  if (afterWalk) {
+    // The walk's parse trees are garbage now: their memory goes back before the index takes its own.
+    releaseNativeMemory();
+    // The budget admits again what it admitted in the walk, in the same order.
+    filter?.seek?.(0);
+    budgetRecounted = true;
+    await replayWritten(afterWalk);
+    budgetRecounted = false;
+  }
   const cacheStats = (): Stats['cache'] => {
     if (!cacheDir) return undefined;
     const snapshotHits = snapshot?.stats.statHits ?? 0;
@@ -311,7 +350,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const early = scoped && scopedContext && kept && unitPlaces && deferred ? decideScoped((i) => claimUnitAt(doc, unitPlaces[i]), kept, scoped, scopedContext) : undefined;
   if (scoped && !early && deferred && snapshot) {
     scoped = undefined;
-    await deferred.replayInto(index, snapshot, (file) => reread(file, deferred), (relPath) => budgetPlaces.after(relPath));
+    await replayWritten(deferred, (relPath) => budgetPlaces.after(relPath));
   }
   if (scoped && reusable) for (const message of reusable.warnings) cardWarning(message);
   else if (kept && kept.previous.units.length !== units().length) kept = undefined;

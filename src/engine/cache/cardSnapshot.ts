@@ -19,6 +19,17 @@ export async function openCardSnapshot(options: CardSnapshotOptions, warn: (mess
   return openFactCache(snapshotPackOptions(options), warn, warm);
 }
 
+/**
+ * The snapshot a run just committed (`generation`), opened to read its records back; undefined
+ * when another run's pack has taken its place since. Close it with `discard()`.
+ */
+export async function reopenCardSnapshot(options: CardSnapshotOptions, generation: string): Promise<FactCache | undefined> {
+  const reader = await openFactCache(snapshotPackOptions(options), () => undefined);
+  if (reader?.generation === generation) return reader;
+  await reader?.discard();
+  return undefined;
+}
+
 /** Reads the snapshot `openCardSnapshot(options)` would open into `warm`, ahead of the run. */
 export async function prefetchCardSnapshot(options: CardSnapshotOptions, warm: WarmStart): Promise<void> {
   await FactCache.prefetch(snapshotPackOptions(options), warm);

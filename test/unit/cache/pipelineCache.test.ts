@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../src/engine/pipeline.js';
 import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
+import type { EngineOptionsInput } from '../../../src/engine/options.js';
 import { ClaimDelta } from '../../../src/engine/delta/claimDelta.js';
 import { toBaselineClaim } from '../../../src/engine/delta/baselineClaims.js';
 import { cachedWorkspace, TINY_MODEL_CARD, TINY_MODEL_FILES } from '../../support/tinyModelWorkspace.js';
@@ -31,7 +32,58 @@ async function verify(root: string, cacheDir: string | undefined, cardText?: str
   return { claims, warnings, result };
 }
 
+/** A run with `options`, without the fact cache unless they name one. */
+async function verifyWith(root: string, options: EngineOptionsInput) {
+  const claims: ClaimResult[] = [];
+  const warnings: EngineWarning[] = [];
+  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options }, {
+    progress: () => undefined,
+    claim: (c) => { claims.push(c); },
+    warning: (w) => { warnings.push(w); },
+  });
+  return { claims, warnings, stats: result.stats };
+}
+
+/** Twelve training scripts after the tiny model's files: enough facts to reach a small fact budget. */
+function manyScripts(): Record<string, string> {
+  const files: Record<string, string> = { ...FILES };
+  for (let i = 0; i < 12; i++) files[`m${i}.py`] = `learning_rate = ${i}e-4\nbatch_size = ${i + 1}\nwarmup = 0.${i}\n`;
+  return files;
+}
+
 describe('pipeline with a fact cache', () => {
+  it('a cold run, which builds its index after the walk from its snapshot, decides and warns as a run without a cache, over the fact budget too', async () => {
+    let budgetWarned = 0;
+    for (const maxIndexedFacts of [50_000, 6, 2]) {
+      for (const concurrency of [1, 8]) {
+        const { root, cacheDir } = setup(manyScripts());
+        const options = { maxIndexedFacts, concurrency };
+        const cold = await verifyWith(root, { ...options, cacheDir });
+        const fresh = await verifyWith(root, options);
+        expect(cold.claims).toEqual(fresh.claims);
+        // The budget counts every fact twice (in the walk, then as the index takes them) and warns once.
+        expect(cold.warnings).toEqual(fresh.warnings);
+        expect([cold.stats.facts, cold.stats.factsIndexed]).toEqual([fresh.stats.facts, fresh.stats.factsIndexed]);
+        if (cold.warnings.some((w) => /bear on the card's claims/.test(w.message))) budgetWarned++;
+      }
+    }
+    expect(budgetWarned).toBe(4);
+  });
+
+  it('a snapshot that cannot be saved: the run reads its files again for the index and decides the same', async () => {
+    const { root, cacheDir } = setup(manyScripts());
+    await verifyWith(root, { cacheDir });
+    const [name] = readdirSync(cacheDir).filter((n) => n.startsWith('card-') && n.endsWith('.pack'));
+    rmSync(cacheDir, { recursive: true, force: true });
+    // A folder where the snapshot goes: it can be neither read nor replaced.
+    mkdirSync(path.join(cacheDir, name, 'in-the-way'), { recursive: true });
+    const cold = await verifyWith(root, { cacheDir });
+    const fresh = await verifyWith(root, {});
+    expect(cold.warnings.some((w) => /not saved/.test(w.message))).toBe(true);
+    expect(cold.claims).toEqual(fresh.claims);
+    expect([cold.stats.facts, cold.stats.factsIndexed]).toEqual([fresh.stats.facts, fresh.stats.factsIndexed]);
+  });
+
   it('a second run reads nothing again and decides the same', async () => {
     const { root, cacheDir } = setup();
     const cold = await verify(root, cacheDir);
