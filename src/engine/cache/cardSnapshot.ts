@@ -24,11 +24,15 @@ export async function openCardSnapshot(options: CardSnapshotOptions, warn: (mess
  * when another run's pack has taken its place since. Close it with `discard()`.
  */
 export async function reopenCardSnapshot(options: CardSnapshotOptions, generation: string): Promise<FactCache | undefined> {
-  const reader = await openFactCache(snapshotPackOptions(options), () => undefined);
+  // Records are read back in about the order they were written: a megabyte at a time, not the
+  // whole pack (30 MB at 50,000 files) beside the index being built.
+  const reader = await openFactCache({ ...snapshotPackOptions(options), preload: false, readAhead: READ_BACK_BYTES }, () => undefined);
   if (reader?.generation === generation) return reader;
   await reader?.discard();
   return undefined;
 }
+
+const READ_BACK_BYTES = 1 << 20;
 
 /** Reads the snapshot `openCardSnapshot(options)` would open into `warm`, ahead of the run. */
 export async function prefetchCardSnapshot(options: CardSnapshotOptions, warm: WarmStart): Promise<void> {

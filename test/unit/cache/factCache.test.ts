@@ -307,3 +307,42 @@ describe('snapshot records read for some lookups', () => {
     expect((await reader.previousMentioning('train.py', [needle('batch_size')]))?.facts).toEqual(facts);
   });
 });
+
+describe('records read back through a read-ahead window', () => {
+  it('reads every record as a plain read does, in order, out of order, across windows and at the end of the pack', async () => {
+    const files: Record<string, string> = {};
+    // Records of about 200 to 2,000 bytes against a 1,024-byte window: some fit several to a window, some none.
+    for (let i = 0; i < 24; i++) files[`m${String(i).padStart(2, '0')}.py`] = `${'x'.repeat(i * 40)}\n${Array.from({ length: 1 + (i % 5) * 4 }, (_, j) => `v${j} = ${i * 100 + j}`).join('\n')}\n`;
+    const root = workspace(files);
+    const cacheDir = tempDir('cc-cache-');
+    const rels = Object.keys(files).sort();
+    const writer = await FactCache.open({ dir: cacheDir, root, engine: 'e' });
+    for (const rel of rels) {
+      const file = wsFile(root, rel);
+      await writer.store(file, 'k', '', Date.now(), extractFacts(file, files[rel]));
+    }
+    await writer.commit();
+    const plain = await FactCache.open({ dir: cacheDir, root, engine: 'e' });
+    const expected = new Map<string, unknown>();
+    for (const rel of rels) expected.set(rel, await plain.previous(rel));
+    await plain.discard();
+    expect([...expected.values()].every((x) => x !== undefined)).toBe(true);
+    for (const order of [rels, [...rels].reverse(), rels.filter((_, i) => i % 3 === 0).concat(rels.filter((_, i) => i % 3 !== 0))]) {
+      const windowed = await FactCache.open({ dir: cacheDir, root, engine: 'e', readAhead: 1024 });
+      for (const rel of order) expect(await windowed.previous(rel)).toEqual(expected.get(rel));
+      expect(windowed.stats.damaged).toBe(0);
+      await windowed.discard();
+    }
+  });
+
+  it('a closed cache reads nothing back', async () => {
+    const root = workspace(FILES);
+    const cacheDir = tempDir('cc-cache-');
+    await run(root, cacheDir, Object.keys(FILES));
+    const cache = await FactCache.open({ dir: cacheDir, root, engine: 'test-engine' });
+    expect(await cache.previous('train.py')).toBeDefined();
+    await cache.discard();
+    expect(await cache.previous('train.py')).toBeUndefined();
+    expect([...cache.previousPaths()]).toEqual([]);
+  });
+});
