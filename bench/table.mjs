@@ -18,7 +18,7 @@ export function renderMarkdown(report) {
   for (const r of report.results) {
     lines.push(`| ${r.label} | ${n(r.files)} (${n(r.pythonFiles)}) | ${r.megabytes} | ${s(r.cold.wallMs)} | ${r.cold.workerPeakRssMb} MB | ${r.cold.hostRssGrowthMb} MB | ${n(r.cold.largestMessageBytes)} B | ${n(r.cold.messagesPerSecond)} | ${rerun(r.warm, r.ratios.warmVsCold)} | ${rerun(r.warmSeen, r.ratios.warmSeenVsCold)} | ${s(r.astGrep.ms)} | ${s(r.ripgrep.ms)} | ${r.ratios.coldVsAstGrep}× | ${r.ratios.coldVsRipgrep}× |`);
   }
-  lines.push('', 'Re-runs: time, share of the cold run, and the fact index built: none (every verdict handed back), scoped (only the facts the claims decided again look up) or whole. Each finds its worker loaded, started after the previous run as the extension does (setting keepWorkerReady, on by default).');
+  lines.push('', 'Re-runs: time (the median of three, each from the cache of the unedited workspace), share of the cold run, and the fact index built: none (every verdict handed back), scoped (only the facts the claims decided again look up) or whole. Each finds its worker loaded, started after the previous run as the extension does (setting keepWorkerReady, on by default).');
   const forked = report.results.filter((r) => r.warmForked);
   if (forked.length > 0) lines.push('', `The unseen-edit re-run with its worker forked on demand instead: ${forked.map((r) => `${r.label} ${rerun(r.warmForked, r.ratios.warmForkedVsCold)}`).join('; ')}.`);
   lines.push('', '| Corpus | Target | Value | Result |', '|---|---|---:|---|');
