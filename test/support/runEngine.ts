@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { runPipeline } from '../../src/engine/pipeline.js';
+import { runPipeline, type VerifyJob } from '../../src/engine/pipeline.js';
 import type { ClaimResult, EngineWarning } from '../../src/engine/model.js';
+import type { EngineOptionsInput } from '../../src/engine/options.js';
 import { tempWorkspace } from './tempWorkspace.js';
 
 export interface EngineRun {
@@ -14,13 +15,7 @@ export interface EngineRun {
 export async function runEngine(files: Record<string, string>, cardName = 'card.md'): Promise<EngineRun> {
   const ws = tempWorkspace(files);
   try {
-    const claims: ClaimResult[] = [];
-    const warnings: EngineWarning[] = [];
-    await runPipeline({ cardPath: path.join(ws.root, cardName), workspaceRoot: ws.root }, {
-      progress: () => undefined,
-      claim: (c) => { claims.push(c); },
-      warning: (w) => { warnings.push(w); },
-    });
+    const { claims, warnings } = await runJob({ cardPath: path.join(ws.root, cardName), workspaceRoot: ws.root });
     return {
       claims, warnings,
       claim(quote: string): ClaimResult {
@@ -32,4 +27,21 @@ export async function runEngine(files: Record<string, string>, cardName = 'card.
   } finally {
     ws.dispose();
   }
+}
+
+/** Runs the real pipeline on `root`'s card.md with `options` (and the card's text as given, if any). */
+export function runCardIn(root: string, options: EngineOptionsInput, cardText?: string): ReturnType<typeof runJob> {
+  return runJob({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, cardText, options });
+}
+
+/** One pipeline run, with what its sink was given. */
+async function runJob(job: VerifyJob) {
+  const claims: ClaimResult[] = [];
+  const warnings: EngineWarning[] = [];
+  const result = await runPipeline(job, {
+    progress: () => undefined,
+    claim: (c) => { claims.push(c); },
+    warning: (w) => { warnings.push(w); },
+  });
+  return { claims, warnings, result, stats: result.stats };
 }

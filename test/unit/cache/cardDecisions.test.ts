@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runPipeline } from '../../../src/engine/pipeline.js';
 import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
 import type { EngineOptionsInput } from '../../../src/engine/options.js';
+import { runCardIn } from '../../support/runEngine.js';
 import { tempWorkspace } from '../../support/tempWorkspace.js';
 import { TINY_MODEL_CARD, TINY_MODEL_FILES } from '../../support/tinyModelWorkspace.js';
 
@@ -40,16 +40,7 @@ function write(root: string, rel: string, text: string): void {
   utimesSync(path.join(root, rel), t, t);
 }
 
-async function verify(root: string, options: EngineOptionsInput) {
-  const claims: ClaimResult[] = [];
-  const warnings: EngineWarning[] = [];
-  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options }, {
-    progress: () => undefined,
-    claim: (c) => { claims.push(c); },
-    warning: (w) => { warnings.push(w); },
-  });
-  return { claims, warnings, stats: result.stats };
-}
+const verify = (root: string, options: EngineOptionsInput) => runCardIn(root, options);
 
 const CARD = `${TINY_MODEL_CARD}
 The model reaches 91.2% accuracy on press releases.

@@ -2,8 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPipeline } from '../../../src/engine/pipeline.js';
-import type { ClaimResult, EngineWarning } from '../../../src/engine/model.js';
-import type { EngineOptionsInput } from '../../../src/engine/options.js';
+import { runCardIn } from '../../support/runEngine.js';
 import { ClaimDelta } from '../../../src/engine/delta/claimDelta.js';
 import { toBaselineClaim } from '../../../src/engine/delta/baselineClaims.js';
 import { cachedWorkspace, TINY_MODEL_CARD, TINY_MODEL_FILES } from '../../support/tinyModelWorkspace.js';
@@ -21,27 +20,8 @@ function setup(files: Record<string, string> = FILES): { root: string; cacheDir:
   return cachedWorkspace(files, cleanups, 'cc-pipe-cache-');
 }
 
-async function verify(root: string, cacheDir: string | undefined, cardText?: string) {
-  const claims: ClaimResult[] = [];
-  const warnings: EngineWarning[] = [];
-  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, cardText, options: { cacheDir } }, {
-    progress: () => undefined,
-    claim: (c) => { claims.push(c); },
-    warning: (w) => { warnings.push(w); },
-  });
-  return { claims, warnings, result };
-}
-
-/** A run with `options`, without the fact cache unless they name one. */
-async function verifyWith(root: string, options: EngineOptionsInput) {
-  const claims: ClaimResult[] = [];
-  const warnings: EngineWarning[] = [];
-  const result = await runPipeline({ cardPath: path.join(root, 'card.md'), workspaceRoot: root, options }, {
-    progress: () => undefined,
-    claim: (c) => { claims.push(c); },
-    warning: (w) => { warnings.push(w); },
-  });
-  return { claims, warnings, stats: result.stats };
+function verify(root: string, cacheDir: string | undefined, cardText?: string) {
+  return runCardIn(root, { cacheDir }, cardText);
 }
 
 /** Twelve training scripts after the tiny model's files: enough facts to reach a small fact budget. */
@@ -58,8 +38,8 @@ describe('pipeline with a fact cache', () => {
       for (const concurrency of [1, 8]) {
         const { root, cacheDir } = setup(manyScripts());
         const options = { maxIndexedFacts, concurrency };
-        const cold = await verifyWith(root, { ...options, cacheDir });
-        const fresh = await verifyWith(root, options);
+        const cold = await runCardIn(root, { ...options, cacheDir });
+        const fresh = await runCardIn(root, options);
         expect(cold.claims).toEqual(fresh.claims);
         // The budget counts every fact twice (in the walk, then as the index takes them) and warns once.
         expect(cold.warnings).toEqual(fresh.warnings);
@@ -72,13 +52,13 @@ describe('pipeline with a fact cache', () => {
 
   it('a snapshot that cannot be saved: the run reads its files again for the index and decides the same', async () => {
     const { root, cacheDir } = setup(manyScripts());
-    await verifyWith(root, { cacheDir });
+    await runCardIn(root, { cacheDir });
     const [name] = readdirSync(cacheDir).filter((n) => n.startsWith('card-') && n.endsWith('.pack'));
     rmSync(cacheDir, { recursive: true, force: true });
     // A folder where the snapshot goes: it can be neither read nor replaced.
     mkdirSync(path.join(cacheDir, name, 'in-the-way'), { recursive: true });
-    const cold = await verifyWith(root, { cacheDir });
-    const fresh = await verifyWith(root, {});
+    const cold = await runCardIn(root, { cacheDir });
+    const fresh = await runCardIn(root, {});
     expect(cold.warnings.some((w) => /not saved/.test(w.message))).toBe(true);
     expect(cold.claims).toEqual(fresh.claims);
     expect([cold.stats.facts, cold.stats.factsIndexed]).toEqual([fresh.stats.facts, fresh.stats.factsIndexed]);
