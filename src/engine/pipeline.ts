@@ -126,7 +126,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const deferred = reusable && filter ? new DeferredIndex(withoutBudget(filter)) : undefined;
   // Without them, a run that writes a snapshot builds its index after the walk, from the records
   // it wrote: the index and extraction's parse trees are then never in memory together, and the
-  // memory the trees leave in glibc's arenas is given back in between (buildIndexAfterWalk).
+  // memory the trees leave in glibc's arenas is given back in between (replayWritten, below).
   const afterWalk = !deferred && snapshot && filter ? new DeferredIndex(filter) : undefined;
   /** Where a file's facts go during the walk: a part of its own, under the run's budget, when the index comes later. */
   const walkIndex = (): FactIndex => (afterWalk ? new FactIndex(filter) : index);
