@@ -104,11 +104,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   const progress: Progress = { phase: 'index', claimsDone: 0, claimsTotal: previous ? previous.units.length : units().length, filesScanned: 0 };
   sink.progress({ ...progress });
 
-  // The budget is counted twice when the index is built after the walk: it warns once.
-  let budgetRecounted = false;
-  const budget = factBudget(opts, (message) => {
-    if (!budgetRecounted) cardWarning(message);
-  });
+  const budget = factBudget(opts, cardWarning);
   const filter = filtered ? (previous ? factFilterOf(previous.filter, budget) : cardFactFilter(units(), doc.lines.join('\n'), budget)) : undefined;
   const index = new FactIndex(filter);
   let filesSkipped = 0;
@@ -309,11 +305,9 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   if (afterWalk) {
     // The walk's parse trees are garbage now: their memory goes back before the index takes its own.
     releaseNativeMemory();
-    // The budget admits again what it admitted in the walk, in the same order.
+    // The budget admits again what it admitted in the walk, in the same order (and warns once).
     filter?.seek?.(0);
-    budgetRecounted = true;
     await replayWritten(afterWalk);
-    budgetRecounted = false;
   }
   const cacheStats = (): Stats['cache'] => {
     if (!cacheDir) return undefined;

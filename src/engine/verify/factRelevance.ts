@@ -164,6 +164,9 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
     .digest('hex');
 
   let admitted = 0;
+  // Once per limit for the filter's life: a run that counts its facts again (an index built after
+  // the walk, after `seek(0)`) passes the same limits.
+  const told = [false, false];
   const strength = (fact: Fact, factKeys: readonly string[]): number => {
     if (fact.form === 'version' || fact.form === 'license') return 0;
     if (ALWAYS_KEPT.has(fact.form)) return 1;
@@ -178,10 +181,12 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
     if (s === 0 || !budget) return true;
     if (s > 2 - regime()) return false;
     admitted++;
-    if (admitted === budget.softLimit) {
+    if (admitted === budget.softLimit && !told[0]) {
+      told[0] = true;
       budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims: to bound memory, facts of the files read after this point are kept only when they name a setting the card states (narrow the workspace with exclude globs)`);
     }
-    if (admitted === budget.hardLimit) {
+    if (admitted === budget.hardLimit && !told[1]) {
+      told[1] = true;
       budget.onLimit(`${admitted.toLocaleString('en-US')} facts of this workspace bear on the card's claims, the most CardCheck keeps in memory: facts of the files read after this point are left out (narrow the workspace with exclude globs)`);
     }
     return true;
