@@ -108,7 +108,7 @@ export class FactCache {
   private readonly entries = new Map<string, PackEntry>();
   /** Entries whose bytes in `preloaded` passed their checksum. */
   private readonly verified: WeakSet<PackEntry>;
-  private readonly preloaded: Buffer | undefined;
+  private preloaded: Buffer | undefined;
   /** The SHA-1 of the previous pack's index (see readPackIndex); undefined when there was none usable. */
   readonly generation: string | undefined;
   private readonly written: PackEntry[] = [];
@@ -365,12 +365,13 @@ export class FactCache {
 
   /**
    * A closed cache reads nothing: what it knew of both packs goes (at 50,000 files, 50,000
-   * entries each), while the run that opened it goes on to build its index.
+   * entries each, and a preloaded pack), while the run that opened it goes on to build its index.
    */
   private forget(): void {
     this.entries.clear();
     this.written.length = 0;
     this.window = undefined;
+    this.preloaded = undefined;
   }
 
   /** A record's bytes if they pass their checksum (a failed one counts as damaged). */
