@@ -9,8 +9,11 @@ export const EngineOptionsSchema = z.object({
   exclude: z.array(z.string()).default([]),
   /** Upper bound on claims taken from one card; hitting it is reported as a warning. */
   maxClaims: z.number().int().positive().default(2000),
-  /** Files read and parsed at once. */
-  concurrency: z.number().int().positive().default(8),
+  /**
+   * Files read and parsed at once. Unset: 8 with extraction threads, 4 on the engine's own thread,
+   * where parses run ahead on libuv's pool and each waiting tree holds native memory (pipeline.ts).
+   */
+  concurrency: z.number().int().positive().optional(),
   /**
    * Worker threads that extract Python files' and notebooks' facts (src/engine/facts/extractionPool.ts);
    * 0 extracts them on the engine's own thread. Unset: env CARDCHECK_EXTRACT_THREADS, else
