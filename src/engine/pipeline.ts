@@ -125,8 +125,8 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
   // it wrote: the index and extraction's parse trees are then never in memory together, and the
   // memory the trees leave in glibc's arenas is given back in between (replayWritten, below).
   const afterWalk = !deferred && snapshot && filter ? new DeferredIndex(filter) : undefined;
-  /** Where a file's facts go during the walk: a part of its own, under the run's budget, when the index comes later. */
-  const walkIndex = (): FactIndex => (afterWalk ? new FactIndex(filter) : index);
+  /** Where a file's facts go during the walk: a part of its own, under the run's budget, only written to the snapshot, when the index comes later. */
+  const walkIndex = (): FactIndex => (afterWalk ? new FactIndex(filter, 'part') : index);
   // Snapshot records are trusted for files last modified before this (see RACY_WINDOW_MS).
   const walkStartedAt = Date.now();
   let walked = false;
@@ -267,7 +267,7 @@ export async function runPipeline(job: VerifyJob, sink: PipelineSink, signal?: A
         const lookups = scope && new LookupSet(scope);
         // Its own budget count; a run on it repeats the previous run's warnings (its limits are reached where they were).
         const scopedFilter = lookups && filter?.spec ? factFilterOf(filter.spec, { ...budget, onLimit: () => undefined }) : undefined;
-        const scopedIndex = scopedFilter && new FactIndex(scopedFilter, true);
+        const scopedIndex = scopedFilter && new FactIndex(scopedFilter, 'lookups');
         if (lookups && scopedFilter && scopedIndex && await deferred.replayScoped(scopedIndex, scopedFilter, snapshot, lookups, reusable.crossed)) {
           scopedIndex.knowWords(check.words().map(([w]) => w));
           scopedIndex.knowConfigNames(reusable.configNames);

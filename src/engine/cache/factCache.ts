@@ -5,7 +5,7 @@ import type { Fact } from '../facts/fact.js';
 import type { WorkspaceFile } from '../workspace/workspaceFile.js';
 import type { FactWords } from '../verify/factIndex.js';
 import { fileIdentity, type PackRead, type WarmStart } from './warmStart.js';
-import { decodeFact, encodeFact, jsonSafe } from './factCodec.js';
+import { decodeFact, encodeFact, jsonSafe, StringPool } from './factCodec.js';
 import {
   checksum,
   encodeTrailer,
@@ -121,6 +121,8 @@ export class FactCache {
   private writeError: unknown;
   /** The last bytes read ahead (options.readAhead). */
   private window: { at: number; bytes: Buffer } | undefined;
+  /** Shared by the facts of the records this cache decodes (StringPool). */
+  private readonly strings = new StringPool();
   /** After `commit`: the SHA-1 of the new pack's index, its `generation` when the next run opens it. */
   committedGeneration: string | undefined;
 
@@ -372,6 +374,7 @@ export class FactCache {
     this.written.length = 0;
     this.window = undefined;
     this.preloaded = undefined;
+    this.strings.clear();
   }
 
   /** A record's bytes if they pass their checksum (a failed one counts as damaged). */
@@ -433,7 +436,7 @@ export class FactCache {
 
   /** A checked record decoded; one that does not decode counts as damaged. */
   private decoded(entry: PackEntry, bytes: Buffer, relPath: string): Hit | undefined {
-    const extraction = decodeBody(bytes, relPath);
+    const extraction = decodeBody(bytes, relPath, this.strings);
     if (!extraction) {
       this.markDamaged(relPath);
       return undefined;
@@ -541,7 +544,7 @@ function decodeHead(bytes: Buffer): Head | undefined {
 }
 
 /** One fact line (see encodeBody); undefined when it does not decode. */
-function decodeLine(line: string, withWords: boolean, relPath: string): { fact: Fact; words?: FactWords } | undefined {
+function decodeLine(line: string, withWords: boolean, relPath: string, pool?: StringPool): { fact: Fact; words?: FactWords } | undefined {
   let v: unknown;
   try {
     v = JSON.parse(line);
@@ -549,24 +552,24 @@ function decodeLine(line: string, withWords: boolean, relPath: string): { fact: 
     return undefined;
   }
   if (!withWords) {
-    const fact = decodeFact(v, relPath);
+    const fact = decodeFact(v, relPath, pool);
     return fact && { fact };
   }
   if (!Array.isArray(v) || v.length !== 4) return undefined;
   const [t, keys, tokens, lineWords] = v as unknown[];
   if (!isStrings(keys) || !isStrings(tokens) || !isStrings(lineWords)) return undefined;
-  const fact = decodeFact(t, relPath);
+  const fact = decodeFact(t, relPath, pool);
   return fact && { fact, words: { keys, tokens, lineWords } };
 }
 
-function decodeBody(bytes: Buffer, relPath: string): FileExtraction | undefined {
+function decodeBody(bytes: Buffer, relPath: string, pool?: StringPool): FileExtraction | undefined {
   const head = decodeHead(bytes);
   if (!head) return undefined;
   const lines = bytes.toString('utf8').split('\n');
   const facts: Fact[] = [];
   const words: FactWords[] = [];
   for (let i = 1; i < lines.length; i++) {
-    const d = decodeLine(lines[i], head.withWords, relPath);
+    const d = decodeLine(lines[i], head.withWords, relPath, pool);
     if (!d) return undefined;
     facts.push(d.fact);
     if (d.words) words.push(d.words);

@@ -49,3 +49,23 @@ export type FactForm =
 export type FactFlag = 'test' | 'vendored' | 'ignored' | 'fixture' | 'doc' | 'example'
   /** A default in a function signature: callers usually pass their own value. */
   | 'signature';
+
+/** A fact's fields but its optional ones. */
+export type FactFields = Omit<Fact, 'call' | 'flags'>;
+
+/**
+ * A fact made in one of four fixed shapes. A property added to an object after its literal (a
+ * spread's included) goes to an out-of-object store, ~40 bytes a fact: an index holds tens of
+ * thousands (factCodec.ts and FactIndex build theirs here).
+ */
+export function factOf(f: FactFields, call: string | undefined, flags: FactFlag[] | undefined): Fact {
+  const { rawKey, path, value, file, line, column, endLine, endColumn, source, form, snippet } = f;
+  if (call === undefined) {
+    return flags === undefined
+      ? { rawKey, path, value, file, line, column, endLine, endColumn, source, form, snippet }
+      : { rawKey, path, value, file, line, column, endLine, endColumn, source, form, snippet, flags };
+  }
+  return flags === undefined
+    ? { rawKey, path, value, file, line, column, endLine, endColumn, source, form, snippet, call }
+    : { rawKey, path, value, file, line, column, endLine, endColumn, source, form, snippet, call, flags };
+}

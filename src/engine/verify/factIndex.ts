@@ -1,4 +1,4 @@
-import type { Fact, FactValue } from '../facts/fact.js';
+import { factOf, type Fact, type FactValue } from '../facts/fact.js';
 import { keysInText, keysOfCodeName } from './keyMatch.js';
 import { CALL_SIGNATURES } from './callSignatures.js';
 import { compact, contentTokens } from './tokens.js';
@@ -61,6 +61,9 @@ function fileTokens(file: string): string[] {
 }
 
 const MAX_MEMO = 50_000;
+
+/** What an index is for (see the FactIndex constructor). */
+export type IndexUse = 'decide' | 'lookups' | 'part';
 
 /**
  * What one file added to an index besides its kept facts: enough to rebuild the index without
@@ -151,15 +154,22 @@ export class FactIndex {
 
   /**
    * `filter`: keep only the facts a card can use (bounded memory on large workspaces).
-   * `forLookups`: an index of only the facts some lookups need (DeferredIndex.replayScoped),
-   * whose vocabulary and config names it is told (knowWords, knowConfigNames): adding a fact
-   * does not count its words, and replayed facts keep their strings as a record's line decoded
-   * them (they pin that line, not a file's text).
+   * `use`: 'decide' for an index claims are decided on. 'lookups' for an index of only the facts
+   * some lookups need (DeferredIndex.replayScoped), whose vocabulary and config names it is told
+   * (knowWords, knowConfigNames): adding a fact does not count its words. 'part' for an index
+   * whose parts (addFile) are only written to a snapshot and dropped. Only 'decide' copies the
+   * strings of facts it is given (`owned`): the others' facts do not outlive the run's files.
    */
   constructor(
     private readonly filter?: FactFilter,
-    private readonly forLookups = false,
-  ) {}
+    use: IndexUse = 'decide',
+  ) {
+    this.forLookups = use === 'lookups';
+    this.copiesStrings = use === 'decide';
+  }
+
+  private readonly forLookups: boolean;
+  private readonly copiesStrings: boolean;
 
   add(fact: Fact): void {
     for (const f of expandPositional(fact)) this.addOne(f);
@@ -226,7 +236,8 @@ export class FactIndex {
       }
       // Stored lists are one per fact: share them as computed ones are (most repeat). An index for
       // some lookups lives for one run's few claims: not worth the joins.
-      this.addOne(f, w && (this.forLookups ? w : { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) }));
+      // A part's facts own their strings: decoded from a record, or copied by the addFile that made it.
+      this.addOne(f, w && (this.forLookups ? w : { keys: this.shared(w.keys), tokens: this.shared(w.tokens), lineWords: this.shared(w.lineWords) }), true);
     });
     if (!this.forLookups) for (const w of part.vocabulary) this.sayWord(w);
     this.endFile();
@@ -301,7 +312,7 @@ export class FactIndex {
     return { keys, tokens, lineWords };
   }
 
-  private addOne(fact: Fact, words?: FactWords): void {
+  private addOne(fact: Fact, words?: FactWords, owned = false): void {
     const { keys, tokens, lineWords } = words ?? this.wordsOf(fact);
     const wanted = this.filter?.vocabulary;
     const configName = fact.source === 'config' ? (fact.file.split('/').pop() ?? '').replace(/\.[a-z]+$/i, '').toLowerCase() : undefined;
@@ -325,7 +336,7 @@ export class FactIndex {
       return;
     }
     const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);
-    const entry: IndexedFact = { fact: this.forLookups ? fact : this.ownedFact(fact), keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName, seq: this.entries.length };
+    const entry: IndexedFact = { fact: this.copiesStrings && !owned ? this.ownedFact(fact) : fact, keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName, seq: this.entries.length };
     this.entries.push(entry);
     if (isListedForm(fact.form)) push(this.byForm, fact.form, entry);
     if (holdsYear(fact.value)) this.yearList.push(entry);
@@ -355,9 +366,8 @@ export class FactIndex {
   /** The fact as the index keeps it: strings that do not pin their file's text (see `owned`). */
   private ownedFact(f: Fact): Fact {
     if (this.ownedOf.file !== f.file) this.ownedOf = { file: f.file, strings: new Map() };
-    const copy: Fact = { ...f, rawKey: this.owned(f.rawKey), path: this.owned(f.path), snippet: this.owned(f.snippet), value: this.ownedValue(f.value) };
-    if (f.call !== undefined) copy.call = this.owned(f.call);
-    return copy;
+    const fields = { ...f, rawKey: this.owned(f.rawKey), path: this.owned(f.path), snippet: this.owned(f.snippet), value: this.ownedValue(f.value) };
+    return factOf(fields, f.call === undefined ? undefined : this.owned(f.call), f.flags);
   }
 
   private ownedValue(v: FactValue): FactValue {
@@ -471,10 +481,12 @@ export class FactIndex {
  * A string that holds no more memory than its own characters. Extractors cut snippets and names
  * out of whole file texts, and V8 keeps such a slice's parent alive: an index of a few thousand
  * facts otherwise retains the full source of every file they came from (34 MB of 114 MB of heap
- * on the Python standard library). Short strings are always copied by V8.
+ * on the Python standard library). Short strings are always copied by V8. A JSON round trip
+ * gives a flat string; slicing a copy (`(' ' + s).slice(1)`, as before) gave a new slice of a
+ * new parent: 32 bytes more per string.
  */
 function owned(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 const NONE: readonly string[] = Object.freeze([]);

@@ -57,6 +57,9 @@ export interface FactFilter {
 
 const ALWAYS_KEPT = new Set<Fact['form']>(['version', 'license', 'result', 'output']);
 
+/** Strings whose verdict `sharesWord` remembers at most (see factFilterOf). */
+const MEMO_STRINGS = 20_000;
+
 export interface FactBudget {
   /** Beyond this many kept facts, only facts carrying a key the card asks about are kept. */
   softLimit: number;
@@ -138,13 +141,15 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
   for (const p of parts) vocabulary.add(p);
   const ranges = rangesOf(spec.ranges);
   // Identity matching (decideNames) is by token equality on strings and callees: memoized, as
-  // the same strings recur across facts.
+  // the same strings recur across facts. The memo lives as long as the filter, through the
+  // index's build: at 100,000 entries it held a 3.7 MB table and the strings of facts long
+  // dropped (stdlib heap snapshot), so it starts over at MEMO_STRINGS.
   const stringTokens = new Map<string, boolean>();
   const sharesWord = (s: string): boolean => {
     let hit = stringTokens.get(s);
     if (hit === undefined) {
       hit = contentTokens(s).some((t) => words.has(t)) || namePattern.test(compact(s));
-      if (stringTokens.size >= 100_000) stringTokens.clear();
+      if (stringTokens.size >= MEMO_STRINGS) stringTokens.clear();
       stringTokens.set(s, hit);
     }
     return hit;

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { isPackEntry, PackEntrySchema } from '../../../src/engine/cache/factPack.js';
 import { FactCache, openFactCache, closeFactCache, RACY_WINDOW_MS } from '../../../src/engine/cache/factCache.js';
-import { decodeFact, encodeFact } from '../../../src/engine/cache/factCodec.js';
+import { decodeFact, encodeFact, StringPool } from '../../../src/engine/cache/factCodec.js';
 import { fileFacts } from '../../../src/engine/cache/fileFacts.js';
 import { extractFacts } from '../../../src/engine/facts/extractFacts.js';
 import { classifyFile } from '../../../src/engine/workspace/fileKind.js';
@@ -75,8 +75,11 @@ describe('fact codec', () => {
       const file: WorkspaceFile = { relPath: rel, absPath: `/ws/${rel}`, size: 0, mtimeMs: 0, kind: classifyFile(rel), flags: pathFlags(rel) };
       const facts = extractFacts(file, text).facts;
       expect(facts.length).toBeGreaterThan(0);
-      const back = JSON.parse(JSON.stringify(facts.map(encodeFact))).map((t: unknown) => decodeFact(t, rel));
-      expect(back).toEqual(facts);
+      const tuples: unknown[] = JSON.parse(JSON.stringify(facts.map(encodeFact)));
+      // Strict: a decoded fact has no key its extracted twin lacks (`call: undefined` included).
+      expect(tuples.map((t) => decodeFact(t, rel))).toStrictEqual(facts);
+      const pool = new StringPool(3);
+      expect(tuples.map((t) => decodeFact(t, rel, pool))).toStrictEqual(facts);
     }
   });
 
