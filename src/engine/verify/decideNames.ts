@@ -31,7 +31,11 @@ function roleFits(entry: FamilyEntry, name: string, f: IndexedFact): boolean {
 /** Facts naming a family: constructors and imports in code, or a setting's string ("optim: adamw_torch"). */
 function familyFacts(entry: FamilyEntry, index: FactIndex): IndexedFact[] {
   const out: IndexedFact[] = [];
-  for (const { name, fact } of index.names) if (fact.deciding && codeMatches(entry, name) && roleFits(entry, name, fact)) out.push(fact);
+  const { names, facts } = index.names;
+  names.forEach((name, i) => {
+    const fact = facts[i];
+    if (fact.deciding && codeMatches(entry, name) && roleFits(entry, name, fact)) out.push(fact);
+  });
   return out;
 }
 
@@ -64,7 +68,7 @@ export function decideFamily(claim: Claim, family: string, index: FactIndex): At
   const rivals = FAMILY_VOCABULARY.filter((e) => e.role === entry.role && e.family !== family)
     .flatMap((e) => familyFacts(e, index).map((f) => ({ f, e })));
   const constructed = rivals.filter((r) => r.f.fact.form === 'call' || (entry.role !== 'estimator' && r.f.fact.form !== 'import'));
-  const mentioned = index.names.some(({ name }) => entry.code.some((c) => name.includes(c)));
+  const mentioned = index.names.names.some((name) => entry.code.some((c) => name.includes(c)));
   if (constructed.length === 0 || mentioned) return unverified(`Nothing in the workspace confirms ${family}.`);
   const ranked = rankFamilyEvidence(claim, rivals.map((r) => r.f));
   const top = ranked[0];
@@ -79,9 +83,10 @@ export function decideFamily(claim: Claim, family: string, index: FactIndex): At
 export function decideName(claim: Claim, name: string, index: FactIndex): AtomDecision {
   const target = compact(name);
   if (target.length < 3) return unverified(`"${name}" is too short to look up.`);
-  const hits = index.names.filter(({ name: n, fact }) => fact.deciding && (n === target || (target.length >= 6 && n.includes(target))));
+  const { names, facts } = index.names;
+  const hits = facts.filter((fact, i) => fact.deciding && (names[i] === target || (target.length >= 6 && names[i].includes(target))));
   if (hits.length === 0) return unverified(`"${name}" does not appear in the workspace's code or configs.`);
-  const ranked = rankFacts(claim, [...new Set(hits.map((h) => h.fact))]);
+  const ranked = rankFacts(claim, [...new Set(hits)]);
   return {
     verdict: 'supported', confidence: 0.8, evidence: ranked.slice(0, 3).map((fact) => ({ fact, stance: 'supports' })),
     explanation: `${where(ranked[0])} names ${name}: ${ranked[0].fact.snippet.trim()}`,
@@ -112,9 +117,10 @@ export function decideMention(claim: Claim, index: FactIndex): AtomDecision {
   const hits: { fact: IndexedFact; score: number }[] = [];
   for (const term of namedTerms(claim.context)) {
     const target = compact(term);
-    for (const { name, fact } of index.names) {
-      if (fact.deciding && (name === target || (target.length >= 6 && name.includes(target)))) hits.push({ fact, score: 3 });
-    }
+    const { names, facts } = index.names;
+    names.forEach((name, i) => {
+      if (facts[i].deciding && (name === target || (target.length >= 6 && name.includes(target)))) hits.push({ fact: facts[i], score: 3 });
+    });
   }
   const candidates = new Set<IndexedFact>();
   for (const w of words) for (const f of index.withIdentityToken(w)) candidates.add(f);

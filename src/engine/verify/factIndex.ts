@@ -62,6 +62,12 @@ function fileTokens(file: string): string[] {
 
 const MAX_MEMO = 50_000;
 
+/** Names and the facts that say them, by position (FactIndex.names). */
+export interface NameList {
+  readonly names: string[];
+  readonly facts: IndexedFact[];
+}
+
 /** What an index is for (see the FactIndex constructor). */
 export type IndexUse = 'decide' | 'lookups' | 'part';
 
@@ -124,8 +130,13 @@ export class FactIndex {
   private readonly yearList: IndexedFact[] = [];
   /** Deciding facts by the words of their identity (identityTokens.ts), built on first use. */
   private identity: Map<string, IndexedFact[]> | undefined;
-  /** Compacted names the code constructs, imports or writes as strings, for names and families. */
-  private readonly nameList: { name: string; fact: IndexedFact }[] = [];
+  /**
+   * Compacted names the code constructs, imports or writes as strings, for names and families:
+   * the i-th name is said by the i-th fact. Two lists rather than a pair object per name (69,557
+   * on the stdlib, 2.8 MB of objects); repeated names share one string.
+   */
+  private readonly nameList: NameList = { names: [], facts: [] };
+  private readonly nameStrings = new Map<string, string>();
   /** Set while `track` runs: the lookups the code deciding a claim made (see `lookupsOf`). */
   private looked: Set<string> | undefined;
 
@@ -135,7 +146,7 @@ export class FactIndex {
     return this.entries;
   }
 
-  get names(): readonly { name: string; fact: IndexedFact }[] {
+  get names(): NameList {
     this.looked?.add(LOOKED_AT_NAMES);
     return this.nameList;
   }
@@ -277,6 +288,19 @@ export class FactIndex {
     return v;
   }
 
+  /** The card's words of a line's words, once per list: facts of one line share both. */
+  private readonly cardWordLists = new WeakMap<readonly string[], readonly string[]>();
+
+  private cardWordsOf(lineWords: readonly string[], wanted: ReadonlySet<string> | undefined): readonly string[] {
+    if (!wanted) return distinct(lineWords);
+    let out = this.cardWordLists.get(lineWords);
+    if (out === undefined) {
+      out = distinct(lineWords.filter((t) => wanted.has(t)));
+      this.cardWordLists.set(lineWords, out);
+    }
+    return out;
+  }
+
   private shared(list: readonly string[]): readonly string[] {
     if (list.length === 0) return NONE;
     return this.memoized('list', list.join('\u0001'), () => [...list]);
@@ -335,7 +359,7 @@ export class FactIndex {
       }
       return;
     }
-    const snippetTokens = distinct(wanted ? lineWords.filter((t) => wanted.has(t)) : lineWords);
+    const snippetTokens = this.cardWordsOf(lineWords, wanted);
     const entry: IndexedFact = { fact: this.copiesStrings && !owned ? this.ownedFact(fact) : fact, keys, tokens, snippetTokens, tier: tierOf(fact), deciding: isDeciding(fact), configName, seq: this.entries.length };
     this.entries.push(entry);
     if (isListedForm(fact.form)) push(this.byForm, fact.form, entry);
@@ -347,7 +371,16 @@ export class FactIndex {
       for (const t of snippetTokens) this.sayWord(t);
       for (const t of fileWords) if (!wanted || wanted.has(t)) this.sayWord(t);
     }
-    for (const n of namesOf(fact)) this.nameList.push({ name: n, fact: entry });
+    for (const n of namesOf(fact)) {
+      let name = this.nameStrings.get(n);
+      if (name === undefined) {
+        if (this.nameStrings.size >= MAX_MEMO) this.nameStrings.clear();
+        this.nameStrings.set(n, n);
+        name = n;
+      }
+      this.nameList.names.push(name);
+      this.nameList.facts.push(entry);
+    }
   }
 
   /** Owned copies of the current file's strings: facts of one line share its snippet and names. */
@@ -405,7 +438,7 @@ export class FactIndex {
   hasName(name: string): boolean {
     if (name.length < 3) return true;
     if (this.hasWord(name)) return true;
-    return this.names.some((n) => n.name.includes(name));
+    return this.names.names.some((n) => n.includes(name));
   }
 
   /** Whether the workspace says `word` (a card word: see FactFilter.vocabulary). */
