@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { asciiBundlePlugin } from './scripts/asciiBundle.mjs';
 import { buildVendorBundles, vendorBundlesPlugin } from './scripts/vendorBundles.mjs';
 
 // Native addons cannot be bundled: ast-grep finds its parser.so relative to its own folder.
@@ -15,8 +16,8 @@ const entries = [
 ].filter((e) => existsSync(e.in));
 
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, external, logLevel: watch ? 'info' : 'warning' };
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, external, logLevel: watch ? 'info' : 'warning', plugins: [asciiBundlePlugin] };
 await Promise.all([
-  ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, ...(e.vendored ? { plugins: [vendorBundlesPlugin] } : {}) })),
+  ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, plugins: [...(e.vendored ? [vendorBundlesPlugin] : []), ...common.plugins] })),
   buildVendorBundles(build, 'dist', common),
 ]);

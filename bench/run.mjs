@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { buildVendorBundles, vendorBundlesPlugin } from '../scripts/vendorBundles.mjs';
+import { asciiBundlePlugin } from '../scripts/asciiBundle.mjs';
 import { generatedCard, generatedWorkspace, pythonStdlib } from './corpora.mjs';
 import { renderChart } from './chart.mjs';
 import { renderMarkdown } from './table.mjs';
@@ -165,12 +166,12 @@ async function main() {
 async function bundleTools() {
   const dir = path.join(REPO, 'node_modules', '.cache', 'cardcheck-bench');
   await mkdir(dir, { recursive: true });
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@ast-grep/*', 'koffi'], logLevel: 'warning' };
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', '@ast-grep/*', 'koffi'], logLevel: 'warning', plugins: [asciiBundlePlugin] };
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'benchHost.ts')], outfile: path.join(dir, 'benchHost.js') });
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'engineTools.ts')], outfile: path.join(dir, 'engineTools.js') });
   const workerEntry = path.join(REPO, 'src', 'worker', 'main.ts');
   if (!existsSync(workerEntry)) throw new Error(`no ${workerEntry}: the worker entry is missing`);
-  await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true, plugins: [vendorBundlesPlugin] });
+  await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true, plugins: [vendorBundlesPlugin, asciiBundlePlugin] });
   await buildVendorBundles(build, dir, common);
   // The worker's extraction pool loads its threads from next to worker.js.
   await build({ ...common, entryPoints: [path.join(REPO, 'src', 'engine', 'facts', 'extractionThread.ts')], outfile: path.join(dir, 'extractionThread.js'), sourcemap: true });
