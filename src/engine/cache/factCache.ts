@@ -5,7 +5,8 @@ import type { Fact } from '../facts/fact.js';
 import type { WorkspaceFile } from '../workspace/workspaceFile.js';
 import type { FactWords } from '../verify/factIndex.js';
 import { fileIdentity, type PackRead, type WarmStart } from './warmStart.js';
-import { decodeFact, encodeFact, jsonSafe, StringPool } from './factCodec.js';
+import { decodeFact, encodeFact, jsonSafe } from './factCodec.js';
+import { StringPool } from '../memory/stringPool.js';
 import {
   checksum,
   encodeTrailer,

@@ -1,5 +1,6 @@
 import { FactSourceSchema, type FactSource } from '../model.js';
 import { factOf, type Fact, type FactFlag, type FactForm, type FactValue } from '../facts/fact.js';
+import type { StringPool } from '../memory/stringPool.js';
 
 /**
  * Facts as compact tuples for the on-disk cache: a workspace states millions of facts, and
@@ -46,43 +47,7 @@ export function decodeFact(t: unknown, file: string, pool?: StringPool): Fact | 
     source: source as FactSource, form: form as FactForm, snippet: pool ? pool.of(snippet) : snippet,
   };
   const flagList = flags === 0 ? undefined : flags as FactFlag[];
-  return factOf(fields, call === 0 ? undefined : pool ? pool.of(call) : call, flagList && pool ? pool.flags(flagList) : flagList);
-}
-
-/**
- * One copy of each string for the facts decoded through it. JSON gives every fact its own copy
- * of its snippet and names, where the facts of one line share a snippet and thousands of facts
- * name `assertEqual`: on the stdlib, an index read back from its snapshot held 66,000 more
- * strings (2.8 MB) than one whose facts shared them. Bounded: past `max` strings it starts over.
- */
-export class StringPool {
-  private readonly strings = new Map<string, string>();
-  private readonly flagLists = new Map<string, FactFlag[]>();
-  constructor(private readonly max = 50_000) {}
-
-  of(s: string): string {
-    const known = this.strings.get(s);
-    if (known !== undefined) return known;
-    if (this.strings.size >= this.max) this.strings.clear();
-    this.strings.set(s, s);
-    return s;
-  }
-
-  /** One frozen list per set of flags: a workspace's facts carry a handful of them. */
-  flags(list: FactFlag[]): FactFlag[] {
-    const key = list.join(',');
-    let known = this.flagLists.get(key);
-    if (known === undefined) {
-      known = Object.freeze([...list]) as FactFlag[];
-      this.flagLists.set(key, known);
-    }
-    return known;
-  }
-
-  clear(): void {
-    this.strings.clear();
-    this.flagLists.clear();
-  }
+  return factOf(fields, call === 0 ? undefined : pool ? pool.of(call) : call, flagList && pool ? pool.list(flagList) : flagList);
 }
 
 function isInt(v: unknown): v is number {

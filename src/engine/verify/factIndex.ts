@@ -1,4 +1,5 @@
 import { factOf, type Fact, type FactValue } from '../facts/fact.js';
+import { StringPool } from '../memory/stringPool.js';
 import { keysInText, keysOfCodeName } from './keyMatch.js';
 import { CALL_SIGNATURES } from './callSignatures.js';
 import { compact, contentTokens } from './tokens.js';
@@ -136,7 +137,7 @@ export class FactIndex {
    * on the stdlib, 2.8 MB of objects); repeated names share one string.
    */
   private readonly nameList: NameList = { names: [], facts: [] };
-  private readonly nameStrings = new Map<string, string>();
+  private readonly nameStrings = new StringPool(MAX_MEMO);
   /** Set while `track` runs: the lookups the code deciding a claim made (see `lookupsOf`). */
   private looked: Set<string> | undefined;
 
@@ -372,13 +373,7 @@ export class FactIndex {
       for (const t of fileWords) if (!wanted || wanted.has(t)) this.sayWord(t);
     }
     for (const n of namesOf(fact)) {
-      let name = this.nameStrings.get(n);
-      if (name === undefined) {
-        if (this.nameStrings.size >= MAX_MEMO) this.nameStrings.clear();
-        this.nameStrings.set(n, n);
-        name = n;
-      }
-      this.nameList.names.push(name);
+      this.nameList.names.push(this.nameStrings.of(n));
       this.nameList.facts.push(entry);
     }
   }
