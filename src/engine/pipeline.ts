@@ -496,10 +496,10 @@ const NOTED_PER_YIELD = 256;
 
 /**
  * Files in flight when facts are extracted on the engine's own thread. Their parses run ahead on
- * libuv's pool while this thread turns trees into facts, and each parsed tree waits in native
- * memory: two cores need no more than four. Cold stdlib runs through the bench host, three
- * interleaved pairs: the peak before the index was built 164-168 MB with 8, 157-162 MB with 4,
- * in the same time (30.6-38.7 s against 31.8-35.0 s).
+ * libuv's pool while this one thread turns trees into facts, and each parsed tree waits in native
+ * memory: four parses ahead keep it busy (on 2 cores, as busy as 8 did). Cold stdlib runs
+ * through the bench host, three interleaved pairs: the peak before the index was built 164-168 MB
+ * with 8, 157-162 MB with 4, in the same time (30.6-38.7 s against 31.8-35.0 s).
  */
 const FILES_IN_FLIGHT_ON_THREAD = 4;
 
