@@ -171,7 +171,7 @@ async function bundleTools() {
   await build({ ...common, entryPoints: [path.join(REPO, 'bench', 'engineTools.ts')], outfile: path.join(dir, 'engineTools.js') });
   const workerEntry = path.join(REPO, 'src', 'worker', 'main.ts');
   if (!existsSync(workerEntry)) throw new Error(`no ${workerEntry}: the worker entry is missing`);
-  await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true, plugins: [vendorBundlesPlugin, asciiBundlePlugin] });
+  await build({ ...common, entryPoints: [workerEntry], outfile: path.join(dir, 'worker.js'), sourcemap: true, plugins: [vendorBundlesPlugin, ...common.plugins] });
   await buildVendorBundles(build, dir, common);
   // The worker's extraction pool loads its threads from next to worker.js.
   await build({ ...common, entryPoints: [path.join(REPO, 'src', 'engine', 'facts', 'extractionThread.ts')], outfile: path.join(dir, 'extractionThread.js'), sourcemap: true });
