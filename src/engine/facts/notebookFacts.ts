@@ -1,7 +1,8 @@
 // The ESM build: the package's UMD main loads its parts with a `require` esbuild cannot follow.
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { z } from 'zod';
-import type { Fact, FactFlag } from './fact.js';
+import { CONFUSION_MATRIX, confusionMatricesIn, namesConfusion, summaryOf, summaryValue } from './confusionMatrix.js';
+import { factOf, type Fact, type FactFlag } from './fact.js';
 import { outputNumbers } from './outputNumbers.js';
 import { lineSnippet } from './pythonFactSink.js';
 import { extractPythonFactsWith } from './pythonFacts.js';
@@ -43,7 +44,7 @@ export function extractNotebookFacts(
   const isPython = language === undefined || /^(i?python\d*)$/i.test(language);
   if (!isPython) warnings.push(`${relPath}: kernel language is ${language}; code cells not analyzed, outputs only`);
 
-  const ctx: NotebookContext = { relPath, raw, lines, tree, flags, facts: [] };
+  const ctx: NotebookContext = { relPath, raw, lines, tree, flags, facts: [], labelLists: [] };
   nb.data.cells.forEach((cellValue, index) => {
     if (ctx.facts.length >= MAX_NOTEBOOK_FACTS) return;
     const cell = CellSchema.safeParse(cellValue);
@@ -111,6 +112,8 @@ interface NotebookContext {
   tree: JsonNode;
   flags?: FactFlag[];
   facts: Fact[];
+  /** Lists of names printed so far, for a confusion matrix printed without its classes. */
+  labelLists: string[][];
 }
 
 /** The text at `path` (a string or an array of strings) with its map to the stored file. */
@@ -198,5 +201,33 @@ function outputFacts(ctx: NotebookContext, cell: number, j: number, output: Note
     };
     if (ctx.flags && ctx.flags.length > 0) fact.flags = [...ctx.flags];
     ctx.facts.push(fact);
+  }
+  confusionFacts(ctx, text, lines, first, namesConfusion(`${source?.text ?? ''}\n${text.text}`));
+}
+
+/** Lists of names kept for later cells' matrices: the nearest matter. */
+const MAX_LABEL_LISTS = 16;
+
+/**
+ * A fact per confusion matrix the output prints (see confusionMatrix.ts), at its largest
+ * off-diagonal cell, when the cell's code or the output says it is one: any square array would
+ * otherwise pass for one (a correlation matrix).
+ */
+function confusionFacts(ctx: NotebookContext, text: StoredText, lines: string[], first: number, confusion: boolean): void {
+  const { matrices, lists } = confusionMatricesIn(lines, ctx.labelLists);
+  ctx.labelLists.push(...lists);
+  ctx.labelLists.splice(0, Math.max(0, ctx.labelLists.length - MAX_LABEL_LISTS));
+  if (!confusion) return;
+  for (const m of matrices) {
+    const s = summaryOf(m);
+    if (!s || ctx.facts.length >= MAX_NOTEBOOK_FACTS) continue;
+    const lineNo = first + s.topPlace.line;
+    const start = text.positionAt(lineNo, s.topPlace.start);
+    const end = text.positionAt(lineNo, s.topPlace.end);
+    ctx.facts.push(factOf({
+      rawKey: CONFUSION_MATRIX, path: CONFUSION_MATRIX, value: summaryValue(s.summary), file: ctx.relPath,
+      line: start.line, column: start.column, endLine: end.line, endColumn: end.column, source: 'output', form: 'output',
+      snippet: lineSnippet(lines[s.topPlace.line], s.topPlace.start),
+    }, undefined, ctx.flags && ctx.flags.length > 0 ? [...ctx.flags] : undefined));
   }
 }

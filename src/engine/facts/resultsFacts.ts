@@ -1,3 +1,4 @@
+import { CONFUSION_MATRIX, confusionMatricesIn, namesConfusion, summaryOf, summaryValue } from './confusionMatrix.js';
 import type { FactValue } from './fact.js';
 import { FactCollector } from './factCollector.js';
 import type { ExtractOptions, FactExtraction } from './factCollector.js';
@@ -332,5 +333,20 @@ export function extractLogFacts(relPath: string, text: string, options?: Results
       snippet: snippetOf(lines[v.line - 1] ?? '', v.column),
     });
   }
+  for (const m of confusionMatricesIn(lines).matrices) {
+    const s = summaryOf(m);
+    const first = m.places[0][0].line;
+    // Said to be one by the file's name or the lines just before it ("Confusion matrix:").
+    if (!s || !namesConfusion([relPath, ...lines.slice(Math.max(0, first - CONFUSION_TITLE_LINES), first)].join('\n'))) continue;
+    const { line, start, end } = s.topPlace;
+    collector.add({
+      rawKey: CONFUSION_MATRIX, path: CONFUSION_MATRIX, value: summaryValue(s.summary), form: 'result',
+      start: { line: mapLine(line + 1), column: start + 1 }, end: { line: mapLine(line + 1), column: end + 1 },
+      snippet: snippetOf(lines[line], start + 1),
+    });
+  }
   return { facts: collector.facts, warnings };
 }
+
+/** Lines before a printed matrix that may title it. */
+const CONFUSION_TITLE_LINES = 3;

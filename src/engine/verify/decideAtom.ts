@@ -4,6 +4,7 @@ import { type AtomDecision, unverified } from './decision.js';
 import { decideNumber, decideInequality, decidePlusMinus } from './decideNumber.js';
 import { decideList, decideRange } from './decideSeries.js';
 import { decideFamily, decideMention, decideName } from './decideNames.js';
+import { decideConfusion } from './decideConfusion.js';
 import { decideIdentifiers } from './decideIdentifiers.js';
 import { decideLicense, decideVersion } from './decidePackages.js';
 
@@ -30,7 +31,7 @@ export function decideAtom(claim: Claim, index: FactIndex, card: CardContext): A
     case 'license': return decideLicense(v.license, index);
     case 'name': return v.family ? decideFamily(claim, v.family, index) : decideName(claim, v.name, index);
     case 'identifiers': return decideIdentifiers(claim, v.ids, v.action, index);
-    case 'mention': return decideMention(claim, index);
+    case 'mention': return decideConfusion(claim, index) ?? decideMention(claim, index);
   }
 }
 

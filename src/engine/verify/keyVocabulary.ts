@@ -48,6 +48,8 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'vocab_size', kind: 'architecture', both: ['vocabulary', 'vocabulary size', 'vocab size', 'embedding table'] },
   { key: 'context_length', kind: 'architecture', both: ['context length', 'block size', 'sequence length', 'context window', 'n ctx', 'max seq len', 'seq len', 'context size', 'max sequence length'] },
   { key: 'max_length', kind: 'data', both: ['max length', 'truncated', 'truncation', 'maximum length', 'max len', 'max input length', 'max source length'] },
+  // Code side only: a card's "confusion" is decided on the matrix (decideConfusion), not as a number.
+  { key: 'confusion_matrix', kind: 'metric', both: [], code: ['confusion matrix'], metric: true },
   { key: 'num_classes', kind: 'architecture', both: ['classes', 'num classes', 'number classes', 'num labels', 'labels', 'n classes', 'output classes'] },
   { key: 'out_channels', kind: 'architecture', both: ['filters', 'channels', 'out channels', 'out ch', 'num filters', 'feature maps'] },
   { key: 'out_features', kind: 'architecture', both: ['units', 'hidden units', 'out features', 'neurons'], code: ['Linear.out_features', 'Linear.1', 'Dense.units', 'Dense.0'] },
