@@ -54,7 +54,8 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
   const take = (s: number, e: number) => taken.push([s, e]);
 
   // Versions first: their digits must not become numbers.
-  const versionRe = /\b([A-Za-z][A-Za-z0-9+_-]*)\s+v?(\d+\.\d+(?:\.\d+)*(?:[a-z]+\d*)?)\b/g;
+  // "scikit-learn 1.3.2", "scikit-learn version 1.3.2", "torch (version 2.2.2)", "numpy==1.26.4".
+  const versionRe = /\b([A-Za-z][A-Za-z0-9+_-]*)(?:\s*[(,]?\s*(?:version|ver\.|release)\s+|\s*==\s*|\s+)v?(\d+\.\d+(?:\.\d+)*(?:[a-z]+\d*)?)\b/g;
   for (const m of sentence.matchAll(versionRe)) {
     const name = m[1];
     const version = m[2];
@@ -123,6 +124,20 @@ function productFactors(s: string, nums: NumberToken[]): Set<number> {
   return ends;
 }
 
+/**
+ * Words joining the two ends of a range: "from 2012 to 2016", "between 1 and 5", "the range 300
+ * to 850", "2012 through 2016" (years only: "3 through 5" may count steps of a procedure).
+ */
+function rangeWords(between: string, before: string, a: NumberToken, b: NumberToken): boolean {
+  if (/^\s*and\s*$/i.test(between)) return /\bbetween\s*$/i.test(before);
+  if (/^\s*to\s*$/i.test(between)) return /\b(?:from|between|range(?:\s+of)?|ranging|scale(?:\s+of)?|within)\s*$/i.test(before);
+  return /^\s*(?:through|thru)\s*$/i.test(between) && isYearNumber(a) && isYearNumber(b);
+}
+
+function isYearNumber(n: NumberToken): boolean {
+  return Number.isInteger(n.number.value) && n.number.value >= 1900 && n.number.value <= 2100 && /^\d{4}$/.test(n.number.raw);
+}
+
 /** "32×32", "3x3": sizes of a patch or kernel, not a setting on their own. */
 function isDimension(s: string, n: NumberToken): boolean {
   // Part of a formula ("1/√N", "d/2"), not a value.
@@ -144,7 +159,7 @@ function groupNumbers(s: string, nums: NumberToken[], taken: [number, number][],
     const between = next ? s.slice(a.end, next.index) : '';
     const before = s.slice(Math.max(0, a.index - 20), a.index);
     // Ranges: "300–850", "from 2012 to 2016", "between 1 and 5", "[0, 1]".
-    if (next && (/^\s*[–—-]\s*$/.test(between) || (/^\s*(to|and)\s*$/i.test(between) && /\b(from|between)\s*$/i.test(before))
+    if (next && (/^\s*[–—-]\s*$/.test(between) || rangeWords(between, before, a, next)
       || (/^\s*,\s*$/.test(between) && /\[\s*$/.test(before) && /^\s*[\])]/.test(s.slice(next.end))))) {
       const end = /^\s*[\])]/.test(s.slice(next.end)) ? next.end + s.slice(next.end).indexOf(s.slice(next.end).trim()[0]) + 1 : next.end;
       atoms.push(makeAtom(s, a.index, end, { type: 'range', lo: a.number, hi: next.number }, tableKey));

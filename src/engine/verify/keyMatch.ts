@@ -65,7 +65,9 @@ export function keysAroundValue(tableKey: string, before: string, after: string)
   // Count nouns name a value only from right after it ("30,000 clients", not "the same sample is 0.4").
   // The noun phrase after a value ends at a preposition: "90,000 steps with a sequence length of".
   const nounPhrase = after.split(/\s(?:with|for|to|from|on|in|at|by|per|during|after|before|using|via|across|over|while)\s/i)[0];
-  const keys = [...ordered(tableKey, false, 'cardAfter'), ...ordered(leadingWords(nounPhrase, 3), false, 'cardAfter'), ...ordered(before, true, 'card')];
+  // Unless a name starts right at the value and runs past one: "40 points to double the odds".
+  const spanning = keyMatches(contentTokens(leadingWords(after, 4)), 'cardAfter').filter((m) => m.at === 0 && (m.len ?? 0) > 1).map((m) => m.key);
+  const keys = [...ordered(tableKey, false, 'cardAfter'), ...spanning, ...ordered(leadingWords(nounPhrase, 3), false, 'cardAfter'), ...ordered(before, true, 'card')];
   return [...new Set(keys)];
 }
 

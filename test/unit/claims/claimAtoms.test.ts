@@ -28,8 +28,35 @@ describe('findAtoms', () => {
     expect(atoms('Odds of 10:1 at 650 points.')[0].text).toContain('10:1');
   });
 
+  it('reads ranges however their ends are joined, and only those', () => {
+    const capped = atoms('Scores are capped to the range 300 to 850.');
+    expect(capped.map((a) => a.type)).toEqual(['range']);
+    expect(capped[0].text).toContain('300 to 850');
+    expect(atoms('Scores take values ranging 300 to 850.')[0].type).toBe('range');
+    const years = atoms('Loans issued 2012 through 2016 are used.');
+    expect(years.map((a) => a.type)).toEqual(['range']);
+    expect(years[0].text).toContain('2012 through 2016');
+    // Not ends of a range: a step count "through" another, a number "to" another without a range word.
+    expect(atoms('Steps 3 through 5 repeat.').map((a) => a.type)).not.toContain('range');
+    expect(atoms('The learning rate drops 0.1 to 0.01.').map((a) => a.type)).not.toContain('range');
+    expect(atoms('We use 2 and 4 GPUs.').map((a) => a.type)).not.toContain('range');
+  });
+
+  it('names the key a value is followed by, even past a preposition', () => {
+    const found = atoms('The base score of 650 corresponds to 10:1 odds with 40 points to double the odds.');
+    expect(found.map((a) => a.keys[0])).toEqual(['base_score', 'base_odds', 'pdo']);
+    // A noun phrase after the value still ends at its preposition when no name spans it.
+    const steps = atoms('We train for 90,000 steps with a sequence length of 2048.');
+    expect(steps[0].keys).not.toContain('context_length');
+    expect(steps[1].keys[0]).toBe('context_length');
+  });
+
   it('takes versions, licenses and model families as named claims', () => {
     expect(atoms('Built with PyTorch 2.2.2 and scikit-learn 1.3.2.').map((a) => a.type)).toEqual(['version', 'version']);
+    for (const s of ['scikit-learn version 1.3.2 is used.', 'We use scikit-learn (version 1.3.2).', 'Pinned: scikit-learn==1.3.2.']) {
+      const [v] = findAtoms(s);
+      expect(v?.value, s).toEqual({ type: 'version', pkg: 'scikit-learn', version: '1.3.2' });
+    }
     expect(atoms('The weights are licensed under Apache 2.0.').map((a) => a.type)).toEqual(['license']);
     expect(atoms('The PD model is a gradient-boosting classifier.').map((a) => a.type)).toEqual(['name']);
     expect(atoms('We train with AdamW.').map((a) => a.text)).toEqual(['AdamW']);
