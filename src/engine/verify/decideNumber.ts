@@ -88,8 +88,13 @@ export function isMeasured(f: IndexedFact, claim: Claim): boolean {
 }
 
 const METRIC_GENERIC = new Set(contentTokens(
-  'model reaches achieves achieved scores scored final run test tests set split splits evaluation validation mean average overall top on data dataset sample samples result results performance measured reported obtained gets is the our same statistic statistics value values metric metrics trained training above below most least more less than within percentage percent points point between higher lower over under exceeds',
+  'model reaches achieves achieved scores scored final run test tests set split splits evaluation validation mean average overall top on data dataset sample samples result results performance measured reported obtained gets is the our same statistic statistics value values metric metrics trained training above below most least more less than within percentage percent points point between higher lower over under exceeds '
+  // Evaluation splits every validation names, not data sets of their own ("out-of-time", "hold-out").
+  + 'out time oot oos holdout hold unseen',
 ));
+
+/** Splits by how they are drawn, named alike whatever the workspace: "Out-of-time" is no data set. */
+const GENERIC_SPLIT_NAMES = new Set(['outoftime', 'outofsample', 'insample', 'intime', 'holdout', 'oot', 'oos']);
 
 /**
  * A metric claimed on a data set or split the workspace never mentions ("on CIFAR-10-C",
@@ -102,7 +107,7 @@ export function unknownQualifiers(claim: Claim, index: FactIndex, key: string | 
   const words = contentTokens(claim.context).filter((w) => !METRIC_GENERIC.has(w) && !keyWords.has(w) && !/^\d+(\.\d+)?$/.test(w) && w.length > 1);
   const unknown = [...new Set(words.filter((w) => !index.hasWord(w)))];
   // A named data set the workspace never names ("CIFAR-10-C") is a qualifier on its own.
-  const unknownNames = namedTerms(claim.context).filter((t) => !index.hasName(compact(t)));
+  const unknownNames = namedTerms(claim.context).filter((t) => !GENERIC_SPLIT_NAMES.has(compact(t)) && !index.hasName(compact(t)));
   // One unfamiliar word ("coefficient") is wording; two, or an unknown name, is another evaluation.
   return unknownNames.length > 0 ? [...unknownNames, ...unknown] : unknown.length >= 2 ? unknown : [];
 }

@@ -59,6 +59,16 @@ describe('numbers and units', () => {
     expect(run.claim('70.1%').verdict).toBe('unverified');
   });
 
+  it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
+    const run = await runEngine({
+      'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
+      'card.md': '# m\n\nOut-of-time KS exceeds 0.40.\n\nThe Hold-out AUC is above 0.70.\n\nOn the Zanzibar-2 portfolio the KS exceeds 0.40.\n',
+    });
+    expect(run.claim('Out-of-time KS').verdict).toBe('contradicted');
+    expect(run.claim('Hold-out AUC').verdict).toBe('supported');
+    expect(run.claim('Zanzibar-2').verdict).toBe('unverified');
+  });
+
   it('reads sample rates in kHz and lists of values stated together', async () => {
     const run = await runEngine({
       'audio.yaml': 'sample_rate: 22050\nn_fft: 1024\n',
