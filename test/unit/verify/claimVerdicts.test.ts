@@ -59,6 +59,19 @@ describe('numbers and units', () => {
     expect(run.claim('70.1%').verdict).toBe('unverified');
   });
 
+  it('knows the names Hugging Face configs and cards give dropout, feed-forward and per-device batches', async () => {
+    const run = await runEngine({
+      'config.json': '{\n  "hidden_dropout_prob": 0.1,\n  "attention_probs_dropout_prob": 0.1,\n  "intermediate_size": 3072\n}\n',
+      'train.py': 'from transformers import TrainingArguments\nargs = TrainingArguments(per_device_train_batch_size=32)\n',
+      'card.md': '# m\n\nDropout is 0.2 on hidden states.\n\nThe 3,072-dimensional feed-forward block follows attention.\n\nWe train with 32 examples per device.\n',
+    });
+    const dropout = run.claim('Dropout is 0.2');
+    expect(dropout.verdict).toBe('contradicted');
+    expect(dropout.explanation).toContain('dropout_prob');
+    expect(run.claim('feed-forward').verdict).toBe('supported');
+    expect(run.claim('examples per device').verdict).toBe('supported');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
