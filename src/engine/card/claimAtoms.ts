@@ -2,6 +2,7 @@ import type { ClaimKind } from '../model.js';
 import type { ClaimValue, InequalityOp } from './claim.js';
 import { findNumbers, type CardNumber } from '../verify/numbers.js';
 import { FAMILY_VOCABULARY } from '../verify/familyVocabulary.js';
+import { keysAroundValue } from '../verify/keyMatch.js';
 import { KNOWN_PACKAGES } from '../verify/packageAliases.js';
 
 /**
@@ -138,6 +139,15 @@ function isYearNumber(n: NumberToken): boolean {
   return Number.isInteger(n.number.value) && n.number.value >= 1900 && n.number.value <= 2100 && /^\d{4}$/.test(n.number.raw);
 }
 
+/**
+ * A number the words right after it name ("…to a minimum of 3e-5, 1k warmup steps"): the comma
+ * before it ends a clause, not a pair of values ("betas 0.9, 0.95", "(0.9, 0.999)").
+ */
+function namesItsOwnKey(s: string, n: NumberToken): boolean {
+  const after = s.slice(n.end, n.end + 40);
+  return !/^\s*[)\]]/.test(after) && keysAroundValue('', '', after).length > 0;
+}
+
 /** "32×32", "3x3": sizes of a patch or kernel, not a setting on their own. */
 function isDimension(s: string, n: NumberToken): boolean {
   // Part of a formula ("1/√N", "d/2"), not a value.
@@ -176,7 +186,7 @@ function groupNumbers(s: string, nums: NumberToken[], taken: [number, number][],
     while (j + 1 < nums.length && /^\s*(,|,?\s*and|,?\s*or)\s*$/i.test(s.slice(nums[j].end, nums[j + 1].index))) j++;
     const listLen = j - i + 1;
     const hasComma = listLen >= 2 && s.slice(nums[i].end, nums[j].index).includes(',');
-    if (listLen >= 3 || (listLen === 2 && hasComma)) {
+    if (listLen >= 3 || (listLen === 2 && hasComma && !namesItsOwnKey(s, nums[j]))) {
       atoms.push(makeAtom(s, a.index, nums[j].end, { type: 'list', items: nums.slice(i, j + 1).map((n) => n.number) }, tableKey));
       i = j + 1;
       continue;

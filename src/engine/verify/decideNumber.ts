@@ -204,7 +204,8 @@ function decideOverKeys(claim: Claim, index: FactIndex, card: CardContext, test:
 }
 
 export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
-  if (isYear(n)) return decideYear(claim, n, index);
+  // "| Sequence length | 2048 |" names its quantity: only a number nothing names may be a year.
+  if (isYear(n) && claim.keys.length === 0) return decideYear(claim, n, index);
   if (claim.keys[0] === 'num_features' && index.withKey('num_features').length === 0) return decideFeatureCount(claim, n, index);
   return decideOverKeys(claim, index, card, (c, f) => agrees(n, c, isMeasured(f, claim)), (c) => comparable(n, c), n.raw);
 }

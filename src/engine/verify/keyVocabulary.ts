@@ -24,7 +24,7 @@ export interface KeyEntry {
 export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'learning_rate', kind: 'hyperparameter', both: ['learning rate', 'lr'], card: ['peak learning rate', 'step size'], code: ['max_lr', 'base_lr', 'eta'] },
   { key: 'min_learning_rate', kind: 'hyperparameter', both: ['min lr', 'minimum learning rate', 'final lr', 'lr floor'], card: ['floor'], code: ['eta_min', 'end_lr'] },
-  { key: 'batch_size', kind: 'hyperparameter', both: ['batch size'], card: ['batch', 'examples per device', 'samples per device', 'examples per gpu', 'samples per gpu'], code: ['batch_size', 'bs'] },
+  { key: 'batch_size', kind: 'hyperparameter', both: ['batch size'], card: ['batch', 'examples per device', 'samples per device', 'sequences per device', 'examples per gpu', 'samples per gpu', 'sequences per gpu'], code: ['batch_size', 'bs'] },
   { key: 'global_batch_size', kind: 'hyperparameter', both: ['global batch', 'effective batch', 'total batch', 'total train batch size', 'total batch size', 'global batch size', 'effective batch size'] },
   { key: 'betas', kind: 'hyperparameter', both: ['betas', 'adam betas'] },
   { key: 'micro_batch_size', kind: 'hyperparameter', both: ['micro batch', 'per device batch', 'per gpu batch', 'device batch'] },

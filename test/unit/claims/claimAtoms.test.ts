@@ -42,6 +42,12 @@ describe('findAtoms', () => {
     expect(atoms('We use 2 and 4 GPUs.').map((a) => a.type)).not.toContain('range');
   });
 
+  it('pairs two numbers a comma joins unless the second names its own key', () => {
+    expect(atoms('The betas are 0.9, 0.95.').map((a) => a.type)).toEqual(['list']);
+    expect(atoms('Betas are (0.9, 0.999) here.').map((a) => a.type)).toEqual(['list']);
+    expect(atoms('It decays to a minimum of 3e-5, 1k warmup steps precede it.').map((a) => a.type)).toEqual(['number', 'number']);
+  });
+
   it('names the key a value is followed by, even past a preposition', () => {
     const found = atoms('The base score of 650 corresponds to 10:1 odds with 40 points to double the odds.');
     expect(found.map((a) => a.keys[0])).toEqual(['base_score', 'base_odds', 'pdo']);

@@ -72,6 +72,18 @@ describe('numbers and units', () => {
     expect(run.claim('examples per device').verdict).toBe('supported');
   });
 
+  it('reads a named quantity of 2048 as a number, a clause after a comma on its own, and sequences per GPU as a batch', async () => {
+    const run = await runEngine({
+      'configs/run.yaml': 'model:\n  block_size: 2048\n  d_model: 1024\noptim:\n  min_lr: 3.0e-5\n  warmup_steps: 2000\ntrain:\n  micro_batch_size: 16\n',
+      'card.md': '# m\n\n| Parameter | Value |\n|---|---|\n| Sequence length | 2048 |\n\nThe rate decays to a minimum of 3e-5, 1k warmup steps precede it.\n\nEach GPU takes 16 sequences per GPU.\n',
+    });
+    expect(run.claim('Sequence length').verdict).toBe('supported');
+    const warmup = run.claim('1k warmup');
+    expect(warmup.verdict).toBe('contradicted');
+    expect(warmup.explanation).toContain('warmup_steps = 2000');
+    expect(run.claim('sequences per GPU').verdict).toBe('supported');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
