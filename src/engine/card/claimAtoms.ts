@@ -234,6 +234,11 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
 
 interface IdentifierList { start: number; end: number; ids: string[]; action: 'dropped' | 'kept' }
 
+/** Words right before "column(s)" / "field(s)", joined by commas, "and" or "or". */
+const COLUMN_NOUN_LIST = /\b([A-Za-z][\w-]*(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)[A-Za-z][\w-]*)*)\s+(?:columns?|fields?|variables?)\b/;
+/** Words before "columns" that say which kind, not which one. */
+const NOT_COLUMN_NAMES = new Set(['the', 'a', 'an', 'all', 'these', 'those', 'other', 'some', 'any', 'its', 'their', 'numeric', 'numerical', 'categorical', 'text', 'date', 'input', 'raw', 'extra', 'remaining', 'unused', 'redundant', 'constant', 'empty', 'duplicate', 'sensitive', 'protected', 'personal', 'identifier', 'identifying']);
+
 /** Column names a sentence lists with what happens to them ("x, y and z are dropped"). */
 function findIdentifierList(s: string): IdentifierList | undefined {
   const ids = new Map<string, number>();
@@ -243,6 +248,17 @@ function findIdentifierList(s: string): IdentifierList | undefined {
     if (items.length >= 2 && items.every((x) => /^[\w/.-]+$/.test(x) && x.length <= 40)) {
       let at = (m.index ?? 0) + 1;
       for (const it of items) { ids.set(it, s.indexOf(it, at)); at = s.indexOf(it, at) + it.length; }
+    }
+  }
+  // Plain words a sentence that drops something calls columns: "the id and age columns are dropped".
+  if (ids.size === 0 && DROP_VERBS.test(s)) {
+    const named = COLUMN_NOUN_LIST.exec(s);
+    const words = named ? named[1].split(/\s*(?:,|\band\b|\bor\b)\s*/).filter((w) => w !== '' && !NOT_COLUMN_NAMES.has(w.toLowerCase())) : [];
+    let at = named?.index ?? 0;
+    for (const w of words) {
+      at = s.indexOf(w, at);
+      ids.set(w, at);
+      at += w.length;
     }
   }
   if (ids.size === 0) return undefined;

@@ -42,6 +42,15 @@ describe('findAtoms', () => {
     expect(atoms('We use 2 and 4 GPUs.').map((a) => a.type)).not.toContain('range');
   });
 
+  it('reads plain column names a dropping sentence puts before "columns"', () => {
+    const ids = (s: string) => findAtoms(s).filter((a) => a.value.type === 'identifiers').map((a) => a.value);
+    expect(ids('The client id column is dropped.')).toEqual([{ type: 'identifiers', ids: ['id'], action: 'dropped' }]);
+    expect(ids('We drop the id, zip and age columns.')).toEqual([{ type: 'identifiers', ids: ['id', 'zip', 'age'], action: 'dropped' }]);
+    expect(ids('Redundant columns are removed.')).toEqual([]);
+    // Without a dropping verb, plain words before "columns" name no list.
+    expect(ids('The id and age columns are used.')).toEqual([]);
+  });
+
   it('pairs two numbers a comma joins unless the second names its own key', () => {
     expect(atoms('The betas are 0.9, 0.95.').map((a) => a.type)).toEqual(['list']);
     expect(atoms('Betas are (0.9, 0.999) here.').map((a) => a.type)).toEqual(['list']);

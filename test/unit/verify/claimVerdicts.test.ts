@@ -84,6 +84,15 @@ describe('numbers and units', () => {
     expect(run.claim('sequences per GPU').verdict).toBe('supported');
   });
 
+  it('checks plain column names a card says are dropped against the drop lists', async () => {
+    const run = await runEngine({
+      'features.py': 'import pandas as pd\nNUMERIC = ["age", "income"]\n\ndef load(path):\n    df = pd.read_csv(path)\n    return df.drop(columns=["id"])[NUMERIC]\n',
+      'card.md': '# m\n\nThe customer id column is dropped.\n\nWe drop the id and age columns.\n',
+    });
+    expect(run.claim('customer id column').verdict).toBe('supported');
+    expect(run.claim('id and age columns').verdict).toBe('contradicted');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
