@@ -215,7 +215,10 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   // Nor is the count noun of the value before it in a list ("4 layers, 4 heads, 128 ...").
   const afterListComma = b > 0 && floor > 0 && /,\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
   while (b > 0 && !afterBracket && !afterListComma && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|=)\b/gi, ''))) b--;
-  const keyStart = breaks[b];
+  // A value inside parentheses is about the noun before them ("2 frequency masks (width up to 15)"):
+  // that clause joins its key words, and keysAroundValue weighs it first.
+  const inParentheses = b > 0 && !afterBracket && /\(\s*$/.test(s.slice(0, breaks[b]));
+  const keyStart = inParentheses ? breaks[b - 1] : breaks[b];
   const before = s.slice(keyStart, valueStart);
   // The words after a value name it only up to the next clause: "a loss of 1.88 and therefore worse samples".
   const afterMatch = /^[^.;,:()[\]0-9]*?(?=\s+(?:and|but|while|whereas|which|so|because|therefore)\b|[.;,:()[\]0-9]|$)/.exec(s.slice(valueEnd));

@@ -67,7 +67,11 @@ export function keysAroundValue(tableKey: string, before: string, after: string)
   const nounPhrase = after.split(/\s(?:with|for|to|from|on|in|at|by|per|during|after|before|using|via|across|over|while)\s/i)[0];
   // Unless a name starts right at the value and runs past one: "40 points to double the odds".
   const spanning = keyMatches(contentTokens(leadingWords(after, 4)), 'cardAfter').filter((m) => m.at === 0 && (m.len ?? 0) > 1).map((m) => m.key);
-  const keys = [...ordered(tableKey, false, 'cardAfter'), ...spanning, ...ordered(leadingWords(nounPhrase, 3), false, 'cardAfter'), ...ordered(before, true, 'card')];
+  // A value inside parentheses is about the noun before them: "2 frequency masks (width up to 15)".
+  const open = before.lastIndexOf('(');
+  const inParentheses = open >= 0 && !before.includes(')', open);
+  const beforeKeys = inParentheses ? [...ordered(before.slice(0, open), true, 'card'), ...ordered(before.slice(open + 1), true, 'card')] : ordered(before, true, 'card');
+  const keys = [...ordered(tableKey, false, 'cardAfter'), ...spanning, ...ordered(leadingWords(nounPhrase, 3), false, 'cardAfter'), ...beforeKeys];
   return [...new Set(keys)];
 }
 

@@ -93,6 +93,18 @@ describe('numbers and units', () => {
     expect(run.claim('id and age columns').verdict).toBe('contradicted');
   });
 
+  it('reads a value in parentheses as about the noun before them', async () => {
+    const run = await runEngine({
+      'configs/base.yaml': 'specaug:\n  freq_mask: 15\n  time_mask: 25\nmodel:\n  d_model: 192\n',
+      'card.md': '# m\n\nWe apply frequency masks (width up to 15).\n\nWe apply time masks (width up to 10).\n\nThe model width (d_model) is 192.\n',
+    });
+    expect(run.claim('frequency masks').verdict).toBe('supported');
+    const time = run.claim('time masks');
+    expect(time.verdict).toBe('contradicted');
+    expect(time.explanation).toContain('time_mask = 25');
+    expect(run.claim('d_model').verdict).toBe('supported');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
