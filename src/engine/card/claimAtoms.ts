@@ -3,6 +3,7 @@ import type { ClaimValue, InequalityOp } from './claim.js';
 import { findNumbers, type CardNumber } from '../verify/numbers.js';
 import { FAMILY_VOCABULARY } from '../verify/familyVocabulary.js';
 import { keysAroundValue } from '../verify/keyMatch.js';
+import { contentTokens } from '../verify/tokens.js';
 import { KNOWN_PACKAGES } from '../verify/packageAliases.js';
 
 /**
@@ -184,6 +185,12 @@ function groupNumbers(s: string, nums: NumberToken[], taken: [number, number][],
     // Lists: "32, 64 and 128", "580, 620, 660".
     let j = i;
     while (j + 1 < nums.length && /^\s*(,|,?\s*and|,?\s*or)\s*$/i.test(s.slice(nums[j].end, nums[j + 1].index))) j++;
+    // "580/620/660/700": three or more numbers a slash joins (two may be a fraction).
+    if (j === i) {
+      let k = i;
+      while (k + 1 < nums.length && /^\/$/.test(s.slice(nums[k].end, nums[k + 1].index))) k++;
+      if (k - i >= 2) j = k;
+    }
     const listLen = j - i + 1;
     const hasComma = listLen >= 2 && s.slice(nums[i].end, nums[j].index).includes(',');
     if (listLen >= 3 || (listLen === 2 && hasComma && !namesItsOwnKey(s, nums[j]))) {
@@ -239,6 +246,8 @@ interface IdentifierList { start: number; end: number; ids: string[]; action: 'd
 
 /** Words right before "column(s)" / "field(s)", joined by commas, "and" or "or". */
 const COLUMN_NOUN_LIST = /\b([A-Za-z][\w-]*(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)[A-Za-z][\w-]*)*)\s+(?:columns?|fields?|variables?)\b/;
+/** Names joined by commas, "and" or "or". */
+const NAME_CHAIN = /[A-Za-z_]\w*(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)[A-Za-z_]\w*)+/g;
 /** Words before "columns" that say which kind, not which one. */
 const NOT_COLUMN_NAMES = new Set(['the', 'a', 'an', 'all', 'these', 'those', 'other', 'some', 'any', 'its', 'their', 'numeric', 'numerical', 'categorical', 'text', 'date', 'input', 'raw', 'extra', 'remaining', 'unused', 'redundant', 'constant', 'empty', 'duplicate', 'sensitive', 'protected', 'personal', 'identifier', 'identifying']);
 
@@ -246,6 +255,15 @@ const NOT_COLUMN_NAMES = new Set(['the', 'a', 'an', 'all', 'these', 'those', 'ot
 function findIdentifierList(s: string): IdentifierList | undefined {
   const ids = new Map<string, number>();
   for (const m of s.matchAll(/\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g)) ids.set(m[0], m.index ?? 0);
+  // Plain names listed with them: "total_pymnt, total_rec_prncp and recoveries".
+  if (ids.size > 0) {
+    for (const chain of s.matchAll(NAME_CHAIN)) {
+      const names = [...chain[0].matchAll(/[A-Za-z_]\w*/g)].filter((n) => !/^(?:and|or)$/i.test(n[0]));
+      if (!names.some((n) => ids.has(n[0]))) continue;
+      // Not a linking word the chain ran into: "…, last_pymnt_amnt, are dropped".
+      for (const n of names) if (!ids.has(n[0]) && !NOT_COLUMN_NAMES.has(n[0].toLowerCase()) && contentTokens(n[0]).length > 0) ids.set(n[0], (chain.index ?? 0) + (n.index ?? 0));
+    }
+  }
   for (const m of s.matchAll(/\(([^()]{2,200})\)/g)) {
     const items = m[1].split(/\s*(?:,|\band\b|\bor\b|;)\s*/).map((x) => x.trim()).filter((x) => x.length > 0);
     if (items.length >= 2 && items.every((x) => /^[\w/.-]+$/.test(x) && x.length <= 40)) {

@@ -47,8 +47,16 @@ describe('findAtoms', () => {
     expect(ids('The client id column is dropped.')).toEqual([{ type: 'identifiers', ids: ['id'], action: 'dropped' }]);
     expect(ids('We drop the id, zip and age columns.')).toEqual([{ type: 'identifiers', ids: ['id', 'zip', 'age'], action: 'dropped' }]);
     expect(ids('Redundant columns are removed.')).toEqual([]);
+    // Plain names listed with snake_case ones belong to the list.
+    expect(ids('The fields total_pymnt, total_rec_prncp and recoveries are excluded.')).toEqual([{ type: 'identifiers', ids: ['total_pymnt', 'total_rec_prncp', 'recoveries'], action: 'dropped' }]);
+    expect(ids('Payment fields, including total_pymnt and last_pymnt_amnt, are dropped.')).toEqual([{ type: 'identifiers', ids: ['total_pymnt', 'last_pymnt_amnt'], action: 'dropped' }]);
     // Without a dropping verb, plain words before "columns" name no list.
     expect(ids('The id and age columns are used.')).toEqual([]);
+  });
+
+  it('reads three or more numbers a slash joins as a list, not two', () => {
+    expect(atoms('Cut-offs at 580/620/660/700.').map((a) => a.type)).toEqual(['list']);
+    expect(atoms('A 1/3 share is held out.').map((a) => a.type)).not.toContain('list');
   });
 
   it('pairs two numbers a comma joins unless the second names its own key', () => {
