@@ -36,7 +36,9 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'momentum', kind: 'hyperparameter', both: ['momentum'] },
   { key: 'beta1', kind: 'hyperparameter', both: ['beta1', 'adam beta1', 'betas 0'] },
   { key: 'beta2', kind: 'hyperparameter', both: ['beta2', 'adam beta2', 'betas 1'] },
-  { key: 'epsilon', kind: 'hyperparameter', both: ['epsilon', 'layer norm epsilon', 'norm eps', 'layer norm eps'] },
+  { key: 'epsilon', kind: 'hyperparameter', both: ['epsilon', 'adam epsilon', 'optimizer epsilon'] },
+  // Not the optimizer's: HF configs' layer_norm_eps (1e-5) against a card's "epsilon=1e-08" (Adam's).
+  { key: 'layer_norm_eps', kind: 'architecture', both: ['layer norm epsilon', 'norm eps', 'layer norm eps', 'norm epsilon', 'layernorm epsilon', 'layernorm eps'] },
   { key: 'dropout', kind: 'hyperparameter', both: ['dropout', 'dropout rate', 'drop rate', 'dropout p', 'dropout probability'], code: ['Dropout.p', 'Dropout.0', 'dropout prob'] },
   { key: 'label_smoothing', kind: 'hyperparameter', both: ['label smoothing'] },
   { key: 'grad_clip', kind: 'hyperparameter', both: ['gradient clipping', 'clip grad', 'max grad norm', 'grad clip', 'gradient norm'] },

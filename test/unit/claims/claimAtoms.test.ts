@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { findAtoms } from '../../../src/engine/card/claimAtoms.js';
-import { keysAroundValue } from '../../../src/engine/verify/keyMatch.js';
+import { keysAroundValue, keysOfCodeName } from '../../../src/engine/verify/keyMatch.js';
 
 function atoms(s: string) {
   return findAtoms(s).map((a) => ({
@@ -57,6 +57,14 @@ describe('findAtoms', () => {
   it('reads three or more numbers a slash joins as a list, not two', () => {
     expect(atoms('Cut-offs at 580/620/660/700.').map((a) => a.type)).toEqual(['list']);
     expect(atoms('A 1/3 share is held out.').map((a) => a.type)).not.toContain('list');
+  });
+
+  it('names a code name by its most specific suffix only', () => {
+    expect(keysOfCodeName('layer_norm_epsilon')).toEqual(['layer_norm_eps']);
+    expect(keysOfCodeName('layer_norm_eps')).toEqual(['layer_norm_eps']);
+    expect(keysOfCodeName('adam_epsilon')).toEqual(['epsilon']);
+    expect(keysOfCodeName('min_lr')).toEqual(['min_learning_rate']);
+    expect(keysOfCodeName('gradient_accumulation_steps')).toEqual(['grad_accum']);
   });
 
   it('pairs two numbers a comma joins unless the second names its own key', () => {

@@ -105,6 +105,21 @@ describe('numbers and units', () => {
     expect(run.claim('d_model').verdict).toBe('supported');
   });
 
+  it('tells the optimizer epsilon of a Trainer card from the layer-norm epsilon of a model config', async () => {
+    const run = await runEngine({
+      'config.json': '{\n  "layer_norm_eps": 1e-05,\n  "hidden_size": 768\n}\n',
+      'train.py': 'from transformers import TrainingArguments\nargs = TrainingArguments(adam_epsilon=1e-8)\n',
+      'card.md': '# m\n\n- optimizer: Adam with epsilon=1e-07\n- LayerNorm epsilon of 1e-5\n- layer norm eps: 1e-6\n',
+    });
+    const adam = run.claim('with epsilon');
+    expect(adam.verdict).toBe('contradicted');
+    expect(adam.explanation).toContain('adam_epsilon');
+    expect(run.claim('LayerNorm epsilon').verdict).toBe('supported');
+    const ln = run.claim('layer norm eps');
+    expect(ln.verdict).toBe('contradicted');
+    expect(ln.explanation).toContain('layer_norm_eps');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
