@@ -7,7 +7,7 @@ import { contextScore, rankFacts, claimWords } from './evidenceRank.js';
 import { compareInequality, numbersAgree, toBaseUnit, type CardNumber } from './numbers.js';
 import { DERIVED_KEYS, isMetricKey, NARROWER_KEYS } from './keyVocabulary.js';
 import { wordsOfKey } from './keyMatch.js';
-import { compact, contentTokens } from './tokens.js';
+import { compact, contentTokens, SAMPLE_WORDS } from './tokens.js';
 import { namedTerms } from './decideNames.js';
 import { decideFeatureCount } from './decideFeatureCount.js';
 
@@ -243,7 +243,9 @@ function isYear(n: CardNumber): boolean {
 function decideYear(claim: Claim, n: CardNumber, index: FactIndex): AtomDecision {
   const words = new Set(contentTokens(claim.context));
   const related = index.withYear().filter((f) => f.deciding && (f.fact.form === 'compare' || f.fact.form === 'positional' || f.fact.form === 'assignment' || f.fact.form === 'keyword' || f.fact.form === 'config')
-    && contentTokens(`${f.fact.rawKey} ${f.fact.path}`).some((t) => words.has(t) && t.length > 2));
+    && (contentTokens(`${f.fact.rawKey} ${f.fact.path}`).some((t) => words.has(t) && t.length > 2)
+      // "the test set covers 2019" and `test = df[df["issue_year"] == 2017]`: the split the line makes.
+      || f.snippetTokens.some((t) => SAMPLE_WORDS.has(t) && words.has(t))));
   if (related.length === 0) return unverified(`No year filter in the workspace concerns this sentence's ${n.raw}.`);
   const ranked = rankFacts(claim, related);
   const equal = ranked.filter((f) => f.fact.value === n.value || (Array.isArray(f.fact.value) && f.fact.value.includes(n.value)));

@@ -8,7 +8,7 @@ import { FAMILY_VOCABULARY } from './familyVocabulary.js';
 import { keysInText } from './keyMatch.js';
 import { ARRAY_KEYS, DERIVED_KEYS, NARROWER_KEYS } from './keyVocabulary.js';
 import type { CardNumber } from './numbers.js';
-import { compact, contentTokens, splitWords } from './tokens.js';
+import { compact, contentTokens, SAMPLE_WORDS, splitWords } from './tokens.js';
 
 /**
  * Which facts a card can possibly use. The claims are known before the workspace is indexed, so
@@ -161,6 +161,8 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
     if (hasNumberValue(fact.value)) for (const t of tokens) if (t.length > 2 && words.has(t)) return true;
     if (isStringList(fact.value)) return true;
     for (const s of factStrings(fact)) if (sharesWord(s)) return true;
+    // A year filter whose line makes a sample the card names (decideYear).
+    if (holdsYear(fact.value) && contentTokens(fact.snippet).some((t) => SAMPLE_WORDS.has(t) && words.has(t))) return true;
     return numbersOf(fact.value).some((x) => ranges.contains(x));
   };
 
@@ -209,6 +211,11 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
     admitsUnder: (r, fact, factKeys) => strength(fact, factKeys) <= 2 - r,
     ...(budget ? { admit, regime, admitted: () => admitted, seek: (n: number) => { admitted = n; } } : {}),
   };
+}
+
+function holdsYear(v: FactValue): boolean {
+  const year = (x: FactValue) => typeof x === 'number' && Number.isInteger(x) && x >= 1900 && x <= 2100;
+  return year(v) || (Array.isArray(v) && v.some(year));
 }
 
 function withParts(c: Claim): Claim[] {

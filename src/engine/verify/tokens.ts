@@ -31,6 +31,12 @@ const STOPWORDS = new Set([
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/**
+ * Words naming a sample a year filter makes (`test = df[df["issue_year"] == 2017]`): they tie a
+ * card's "the test set covers 2019" to that line (decideYear, and the fact filter that keeps it).
+ */
+export const SAMPLE_WORDS: ReadonlySet<string> = new Set(['train', 'test', 'validation', 'valid', 'holdout', 'oot', 'dev', 'development', 'evaluation', 'eval']);
+
 export function normalizeSymbols(s: string): string {
   // Greek letters and superscripts are not ASCII: most text has nothing to replace.
   if (!NON_ASCII.test(s)) return s;

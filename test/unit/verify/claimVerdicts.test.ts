@@ -120,6 +120,18 @@ describe('numbers and units', () => {
     expect(ln.explanation).toContain('layer_norm_eps');
   });
 
+  it('ties a year to the sample the filtering line makes', async () => {
+    const run = await runEngine({
+      'prep.py': 'import pandas as pd\ndf = pd.read_csv("loans.csv")\ntrain = df[df["issue_year"].between(2012, 2016)].copy()\ntest = df[df["issue_year"] == 2017].copy()\n',
+      'card.md': '# m\n\nThe out-of-time test covers 2019 originations.\n\nThe test set holds loans from 2017.\n\nThe bank was founded in 1998.\n',
+    });
+    const wrong = run.claim('2019 originations');
+    expect(wrong.verdict).toBe('contradicted');
+    expect(wrong.evidence[0]).toMatchObject({ path: 'prep.py', stance: 'contradicts' });
+    expect(run.claim('from 2017').verdict).toBe('supported');
+    expect(run.claim('founded in 1998').verdict).toBe('unverified');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
