@@ -28,7 +28,7 @@ export function verifyUnit(unit: ClaimUnit, index: FactIndex, card: CardContext)
     const mention: Claim = { id: unit.id, text: unit.text, kind: 'other', range: unit.range, context: unit.text, keyText: '', keys: [], value: { type: 'mention' }, headings: unit.headings };
     return [toResult(unit.id, unit.text, unit.range, [{ claim: mention, d: decideAtom(mention, index, card) }])];
   }
-  const decided = resolveProducts(unit.atoms.map((claim) => ({ claim, d: decideAtom(claim, index, card) })), index);
+  const decided = resolveGlobalBatch(resolveProducts(unit.atoms.map((claim) => ({ claim, d: decideAtom(claim, index, card) })), index));
   const groups = groupAtoms(unit, decided);
   if (groups.length === 1) return [toResult(unit.id, unit.text, unit.range, groups[0])];
   return groups.map((g, i) => {
@@ -73,6 +73,35 @@ function resolveProducts(decided: Decided[], index: FactIndex): Decided[] {
     };
   }
   return out;
+}
+
+/** What an effective batch multiplies: the batch per device, the accumulation steps, the devices. */
+const BATCH_FACTORS: readonly (readonly string[])[] = [['micro_batch_size', 'batch_size'], ['grad_accum'], ['num_gpus'], ['num_nodes']];
+
+/**
+ * "An effective batch of 512: 16 sequences per GPU, 4 accumulation steps and 8 GPUs" spells out
+ * the product without a × sign: a global batch the workspace never states is supported when the
+ * same sentence's per-device batch, accumulation and device count are each supported and multiply
+ * to it. It is never contradicted this way (a node count the card leaves out is a factor too).
+ */
+function resolveGlobalBatch(decided: Decided[]): Decided[] {
+  return decided.map((x) => {
+    if (x.claim.keys[0] !== 'global_batch_size' || x.d.verdict === 'supported' || x.claim.value.type !== 'number') return x;
+    const factors = BATCH_FACTORS.map((keys) => decided.find((y) => y !== x && y.d.verdict === 'supported' && keys.includes(y.claim.keys[0] ?? '') && y.claim.value.type === 'number'))
+      .filter((y): y is Decided => y !== undefined);
+    if (factors.length < 2 || !factors.some((f) => f.claim.keys[0] === 'micro_batch_size' || f.claim.keys[0] === 'batch_size')) return x;
+    const values = factors.map((f) => numberOf(f.claim));
+    const target = numberOf(x.claim);
+    if (Math.abs(values.reduce((a, b) => a * b, 1) - target) > 1e-9 * Math.max(1, Math.abs(target))) return x;
+    return {
+      claim: x.claim,
+      d: {
+        verdict: 'supported', confidence: Math.min(...factors.map((f) => f.d.confidence)) * 0.9,
+        evidence: factors.flatMap((f) => f.d.evidence.filter((e) => e.stance === 'supports').slice(0, 1)),
+        explanation: `${values.join(' × ')} = ${target}, the batch per device, accumulation and devices the sentence states, each set in the workspace: ${factors.map((f) => f.d.explanation).join(' ')}`,
+      },
+    };
+  });
 }
 
 /** Consecutive atoms with one verdict, and atoms joined only by "and" / commas, go together. */

@@ -132,6 +132,22 @@ describe('numbers and units', () => {
     expect(run.claim('founded in 1998').verdict).toBe('unverified');
   });
 
+  it('supports an effective batch the sentence multiplies out without a times sign', async () => {
+    const files = {
+      'configs/run.yaml': 'train:\n  micro_batch_size: 16\n  grad_accum_steps: 4\n',
+      'launch.sh': 'torchrun --nproc_per_node=8 train.py --config configs/run.yaml\n',
+    };
+    const run = await runEngine({
+      ...files,
+      'card.md': '# m\n\nThe effective batch size is 512 sequences: 16 sequences per GPU, gradient accumulation of 4 and 8 GPUs.\n\nThe effective batch size is 256 sequences: 16 sequences per GPU, gradient accumulation of 4 and 8 GPUs.\n',
+    });
+    const [right, wrong] = run.claims.filter((c) => /effective batch/i.test(c.text));
+    expect(right.verdict).toBe('supported');
+    expect(right.explanation).toContain('16 × 4 × 8 = 512');
+    // The factors multiply to another number: no support, and no contradiction either.
+    expect(wrong.verdict).toBe('unverified');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
