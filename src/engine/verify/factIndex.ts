@@ -549,7 +549,8 @@ export function isYearish(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1900 && v <= 2100;
 }
 
-function holdsYear(v: FactValue): boolean {
+/** A year (1900–2100), or a list holding one. */
+export function holdsYear(v: FactValue): boolean {
   return isYearish(v) || (Array.isArray(v) && v.some(isYearish));
 }
 

@@ -4,6 +4,7 @@ import type { Claim } from '../card/claim.js';
 import type { ClaimUnit } from '../card/extractClaims.js';
 import type { Fact, FactValue } from '../facts/fact.js';
 import { namedTerms } from './decideNames.js';
+import { holdsYear } from './factIndex.js';
 import { FAMILY_VOCABULARY } from './familyVocabulary.js';
 import { keysInText } from './keyMatch.js';
 import { ARRAY_KEYS, DERIVED_KEYS, NARROWER_KEYS } from './keyVocabulary.js';
@@ -211,11 +212,6 @@ export function factFilterOf(spec: FactFilterSpec, budget?: FactBudget): FactFil
     admitsUnder: (r, fact, factKeys) => strength(fact, factKeys) <= 2 - r,
     ...(budget ? { admit, regime, admitted: () => admitted, seek: (n: number) => { admitted = n; } } : {}),
   };
-}
-
-function holdsYear(v: FactValue): boolean {
-  const year = (x: FactValue) => typeof x === 'number' && Number.isInteger(x) && x >= 1900 && x <= 2100;
-  return year(v) || (Array.isArray(v) && v.some(year));
 }
 
 function withParts(c: Claim): Claim[] {

@@ -34,8 +34,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /**
  * Words naming a sample a year filter makes (`test = df[df["issue_year"] == 2017]`): they tie a
  * card's "the test set covers 2019" to that line (decideYear, and the fact filter that keeps it).
+ * As contentTokens gives them: "training" is "train", "eval" is "evaluation".
  */
-export const SAMPLE_WORDS: ReadonlySet<string> = new Set(['train', 'test', 'validation', 'valid', 'holdout', 'oot', 'dev', 'development', 'evaluation', 'eval']);
+export const SAMPLE_WORDS: ReadonlySet<string> = new Set(['train', 'test', 'validation', 'valid', 'holdout', 'oot', 'dev', 'development', 'evaluation']);
 
 export function normalizeSymbols(s: string): string {
   // Greek letters and superscripts are not ASCII: most text has nothing to replace.
