@@ -128,13 +128,18 @@ function blockRange(doc: CardDocument, block: CardBlock, start: number, end: num
   };
 }
 
+/** A percentage is no size or count of a model's parts: "accuracy on the cat class is 81.2%" states no class count. */
+function keyTakesValue(key: string, value: ClaimValue): boolean {
+  return !(value.type === 'number' && value.number.percent && kindOfKey(key) === 'architecture');
+}
+
 function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: string, atom: Atom, id: string): Claim {
   const found = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
   // "80GB" is a memory size whatever the words around it name ("GPUs were ... 80GB").
   const unit = atom.value.type === 'number' ? toBaseUnit(atom.value.number).unit : undefined;
   // "differs from the observed rate by at most 1.5 points": the number is the difference.
   const byDifference = /\b(differ|deviat|gap|off)\w*\b/i.test(sentence) && /\bby\s+(?:(?:at most|at least|up to|about|roughly|only|less than|more than|no more than)\s+)?$/i.test(sentence.slice(0, atom.valueStart ?? atom.start));
-  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit));
+  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value));
   return {
     id,
     text: sentence.slice(atom.start, atom.end),
@@ -202,7 +207,7 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
         id: `${unitId}.${j}.${atoms.length + 1}`, text: display, kind: a.kind ?? kindForValue(a.value, keys),
         range: { start: { line: block.line, column: cellCol + a.start }, end: { line: block.line, column: cellCol + a.end } },
         context: `${rowLabel} ${colHeader} ${cell}`, keyText: a.keyText,
-        keys: [...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])],
+        keys: [...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])].filter((k) => keyTakesValue(k, a.value)),
         value: a.value, headings: block.headings, series, rowQualifier,
       });
     }

@@ -93,6 +93,29 @@ const METRIC_GENERIC = new Set(contentTokens(
   + 'out time oot oos holdout hold unseen',
 ));
 
+/**
+ * A metric claimed for a part of the evaluation ("cat accuracy is 74.1%") that the workspace
+ * reports by that part's name (a per-class table's "cat 0.741"): the measured numbers whose names
+ * carry a word of the claim that the key's best fact does not. The overall figure says nothing
+ * against such a claim; the part's own figure may support it.
+ */
+function subsetMeasures(claim: Claim, index: FactIndex, key: string | undefined, ranked: IndexedFact[]): { words: string[]; measures: IndexedFact[] } {
+  if (!key || !isMetricKey(key) || ranked.length === 0) return { words: [], measures: [] };
+  const keyWords = wordsOfKey(key);
+  const top = new Set([...ranked[0].tokens, ...ranked[0].snippetTokens]);
+  const inRanked = new Set(ranked);
+  const words: string[] = [];
+  const measures = new Set<IndexedFact>();
+  for (const w of new Set(contentTokens(claim.context))) {
+    if (METRIC_GENERIC.has(w) || keyWords.has(w) || top.has(w) || /^\d/.test(w) || w.length < 2) continue;
+    const found = index.withToken(w).filter((f) => f.deciding && (f.fact.form === 'output' || f.fact.form === 'result') && numericValue(f) !== undefined && !inRanked.has(f));
+    if (found.length === 0) continue;
+    words.push(w);
+    for (const f of found) measures.add(f);
+  }
+  return { words, measures: [...measures] };
+}
+
 /** Splits by how they are drawn, named alike whatever the workspace: "Out-of-time" is no data set. */
 const GENERIC_SPLIT_NAMES = new Set(['outoftime', 'outofsample', 'insample', 'intime', 'holdout', 'oot', 'oos']);
 
@@ -171,6 +194,19 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   const unknown = unknownQualifiers(claim, index, key);
   if (unknown.length > 0) {
     return unverified(`The card's figure is about ${unknown.slice(0, 3).join(', ')}, which the workspace does not mention; ${where(ranked[0])} (${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}) may be another evaluation.`, ranked);
+  }
+  const subset = subsetMeasures(claim, index, key, ranked);
+  if (subset.measures.length > 0) {
+    const agreeingSubset = rankFacts(claim, subset.measures.filter((f) => accept(numericValue(f) ?? NaN, f) && test(numericValue(f) ?? NaN, f)));
+    if (agreeingSubset.length > 0) {
+      const f = agreeingSubset[0];
+      return {
+        verdict: 'supported', confidence: 0.7, evidence: agreeingSubset.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), codeValue: showValue(f.fact.value),
+        explanation: `${where(f)} reports ${f.fact.rawKey} = ${showValue(f.fact.value)}, matching the card's ${stated} for ${subset.words.join(', ')}.`,
+      };
+    }
+    const f = rankFacts(claim, subset.measures)[0];
+    return unverified(`The card's figure is for ${subset.words.join(', ')}; ${where(ranked[0])} (${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}) is not, and ${where(f)} reports ${f.fact.rawKey} = ${showValue(f.fact.value)}.`, [f, ...ranked]);
   }
   // Contradict only on the facts closest to the claim's words (train vs eval batch size).
   const top = ranked[0];

@@ -148,6 +148,23 @@ describe('numbers and units', () => {
     expect(wrong.verdict).toBe('unverified');
   });
 
+  it('holds a metric for one class against that class, not the overall figure', async () => {
+    const run = await runEngine({
+      'eval.log': 'Test accuracy: 88.47%\n',
+      'per_class.log': 'airplane 0.905\ncat 0.741\ntruck 0.955\n',
+      'configs/model.yaml': 'num_classes: 10\n',
+      'card.md': '# m\n\nCat accuracy is 74.1%.\n\nAccuracy on the cat class is 81.2%.\n\nTest accuracy is 91.0%.\n',
+    });
+    const cat = run.claim('Cat accuracy');
+    expect(cat.verdict).toBe('supported');
+    expect(cat.evidence[0]).toMatchObject({ path: 'per_class.log', stance: 'supports' });
+    // Neither the overall accuracy nor the class count (a percentage is no count) contradicts it.
+    const other = run.claim('cat class');
+    expect(other.verdict).toBe('unverified');
+    expect(other.explanation).toContain('cat');
+    expect(run.claim('Test accuracy is 91.0%').verdict).toBe('contradicted');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
