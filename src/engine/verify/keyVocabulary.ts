@@ -57,6 +57,8 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'out_features', kind: 'architecture', both: ['units', 'hidden units', 'out features', 'neurons'], code: ['Linear.out_features', 'Linear.1', 'Dense.units', 'Dense.0'] },
   { key: 'kernel_size', kind: 'architecture', both: ['kernel size', 'kernel', 'filter size'] },
   { key: 'n_estimators', kind: 'architecture', both: ['trees', 'estimators', 'n estimators', 'num trees', 'boosting rounds', 'num boost round'] },
+  { key: 'min_samples_leaf', kind: 'hyperparameter', both: ['min samples leaf', 'minimum samples leaf', 'samples per leaf', 'min leaf size', 'minimum leaf size', 'min child samples'] },
+  { key: 'min_samples_split', kind: 'hyperparameter', both: ['min samples split', 'minimum samples split', 'samples to split'] },
   { key: 'max_depth', kind: 'architecture', both: ['max depth', 'maximum depth', 'tree depth'], card: ['depth'] },
   { key: 'n_splits', kind: 'procedure', both: ['n splits', 'num folds', 'n folds', 'cv folds', 'k fold', 'number folds'], card: ['folds', 'fold'], code: ['cv'] },
   { key: 'n_mels', kind: 'data', both: ['mel', 'mels', 'mel bins', 'n mels', 'mel filterbank', 'filterbank', 'num mel bins'] },

@@ -165,6 +165,17 @@ describe('numbers and units', () => {
     expect(run.claim('Test accuracy is 91.0%').verdict).toBe('contradicted');
   });
 
+  it('knows the leaf and split minimums of tree models', async () => {
+    const run = await runEngine({
+      'train.py': 'from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier(min_samples_leaf=5, min_samples_split=20)\n',
+      'card.md': '# m\n\nA leaf needs a minimum of 5 samples per leaf.\n\n- min_samples_split: 10\n',
+    });
+    expect(run.claim('samples per leaf').verdict).toBe('supported');
+    const split = run.claim('min_samples_split');
+    expect(split.verdict).toBe('contradicted');
+    expect(split.explanation).toContain('min_samples_split = 20');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
