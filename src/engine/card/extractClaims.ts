@@ -133,13 +133,18 @@ function keyTakesValue(key: string, value: ClaimValue): boolean {
   return !(value.type === 'number' && value.number.percent && kindOfKey(key) === 'architecture');
 }
 
+/** "200 batches" counts batches; only "a batch of 200" (or "200 per batch") is a batch size. */
+function countsBatches(key: string, after: string | undefined): boolean {
+  return key === 'batch_size' && /^\s*batches\b/i.test(after ?? '');
+}
+
 function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: string, atom: Atom, id: string): Claim {
   const found = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
   // "80GB" is a memory size whatever the words around it name ("GPUs were ... 80GB").
   const unit = atom.value.type === 'number' ? toBaseUnit(atom.value.number).unit : undefined;
   // "differs from the observed rate by at most 1.5 points": the number is the difference.
   const byDifference = /\b(differ|deviat|gap|off)\w*\b/i.test(sentence) && /\bby\s+(?:(?:at most|at least|up to|about|roughly|only|less than|more than|no more than)\s+)?$/i.test(sentence.slice(0, atom.valueStart ?? atom.start));
-  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value));
+  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value) && !countsBatches(k, atom.keyAfter));
   return {
     id,
     text: sentence.slice(atom.start, atom.end),

@@ -176,6 +176,15 @@ describe('numbers and units', () => {
     expect(split.explanation).toContain('min_samples_split = 20');
   });
 
+  it('reads a count of batches as no batch size', async () => {
+    const run = await runEngine({
+      'configs/run.yaml': 'train:\n  batch_size: 16\n  eval_iters: 200\n',
+      'card.md': '# m\n\nEach evaluation runs over 200 batches.\n\nWe use a batch of 32 sequences.\n',
+    });
+    expect(run.claim('200 batches').verdict).not.toBe('contradicted');
+    expect(run.claim('batch of 32').verdict).toBe('contradicted');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
