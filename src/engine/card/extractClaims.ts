@@ -175,6 +175,8 @@ export function kindForValue(value: ClaimValue, keys: string[]): ClaimKind {
 const SPLIT_WORDS = /^(train|training|test|testing|val|valid|validation|dev|eval|evaluation|overall|all|mean|average|avg|final|total|holdout|oot|out[- ]of[- ]time)( set| split)?$/i;
 
 const GENERIC_HEADER = /^(value|values|setting|settings|hyperparameter|hyperparameters|parameter|parameters|name|item|field|detail|details|description|)$/i;
+/** A column naming each row's quantity, beside the row label: the value's key words. */
+const NAME_HEADER = /^(metric|metrics|measure|statistic|quantity|parameter|hyperparameter|setting)$/i;
 
 function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, sectionNotCheckable: boolean): ClaimUnit | undefined {
   const cells = block.cells ?? [];
@@ -189,11 +191,14 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
   const rowQualifier = cells.length >= 3 && !series && !SPLIT_WORDS.test(rowLabel.trim()) ? rowLabel.trim() : undefined;
   const unitId = nextId();
   const atoms: Claim[] = [];
+  // A long table names each row's quantity in a column of its own ("| Stage 1 | AUC | 0.64 |").
+  const nameColumn = header.findIndex((h, i) => i > 0 && NAME_HEADER.test(h.trim()));
+  const quantity = nameColumn > 0 ? (cells[nameColumn] ?? '').trim() : '';
   for (let j = 1; j < cells.length; j++) {
     const cell = cells[j];
-    if (!cell || /^[-–—]*$/.test(cell.trim())) continue;
+    if (j === nameColumn || !cell || /^[-–—]*$/.test(cell.trim())) continue;
     const colHeader = header[j] ?? '';
-    const tableKey = GENERIC_HEADER.test(colHeader.trim()) ? rowLabel : `${colHeader} ${rowLabel}`;
+    const tableKey = `${quantity} ${GENERIC_HEADER.test(colHeader.trim()) ? rowLabel : `${colHeader} ${rowLabel}`}`.trim();
     const cellCol = cols[j] ?? 1;
     const found = findAtoms(cell, tableKey);
     const keys = keysInText(tableKey, 'card');

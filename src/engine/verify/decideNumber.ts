@@ -156,7 +156,10 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   }
   const eff = effectiveFacts(facts, card.namedConfigs, claim.kind === 'metric' || (key !== undefined && isMetricKey(key))).filter((f) => accept(numericValue(f) ?? NaN, f));
   const ranked = rankFacts(claim, eff);
-  const agreeing = ranked.filter((f) => test(numericValue(f) ?? NaN, f));
+  // A metric the claim's words place ("the PD model's AUC") is that evaluation's: another one's
+  // equal figure (the LGD model's AUC) does not support it.
+  const placed = metricKey(claim, key) && ranked.length > 1 ? contextScore(claim, ranked[0]) : undefined;
+  const agreeing = ranked.filter((f) => test(numericValue(f) ?? NaN, f) && (placed === undefined || contextScore(claim, f) >= placed));
   const inEff = new Set(eff);
   const others = rankFacts(claim, facts.filter((f) => !inEff.has(f))).slice(0, 2);
   if (agreeing.length > 0) {
@@ -215,6 +218,10 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     verdict: 'contradicted', confidence: 0.85, evidence: ev, codeValue: showValue(top.fact.value),
     explanation: `card: ${keyLabel(claim)} ${stated}; ${where(top)} sets ${top.fact.path || top.fact.rawKey} = ${showValue(top.fact.value)}.`,
   };
+}
+
+function metricKey(claim: Claim, key: string | undefined): boolean {
+  return claim.kind === 'metric' || (key !== undefined && isMetricKey(key));
 }
 
 /** Documentation of the project itself, not tests, fixtures, vendored or ignored files. */

@@ -185,6 +185,25 @@ describe('numbers and units', () => {
     expect(run.claim('batch of 32').verdict).toBe('contradicted');
   });
 
+  it('reads a long table whose rows name their metric in a column, and keeps a placed metric to its evaluation', async () => {
+    const run = await runEngine({
+      'pd_model.log': 'Test AUC: 0.7164\nTest KS: 0.3108\n',
+      'lgd_model.log': 'stage 1 (recovery > 0) test AUC: 0.6418\n',
+      'card.md': [
+        '# m', '',
+        '| Model | Metric | Value |', '|---|---|---|', '| LGD stage 1 (recovery) | AUC | 0.64 |', '| PD model | KS | 0.35 |', '',
+        "The PD model's AUC is 0.64.", '',
+      ].join('\n'),
+    });
+    expect(run.claim('LGD stage 1').verdict).toBe('supported');
+    const ks = run.claim('PD model | KS');
+    expect(ks.verdict).toBe('contradicted');
+    expect(ks.explanation).toContain('0.3108');
+    // The LGD model's AUC of 0.6418 is another evaluation's: it does not support the PD model's.
+    expect(run.claim("PD model's AUC").verdict).not.toBe('supported');
+    expect(run.claims.some((c) => /Metric/.test(c.text))).toBe(false);
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
