@@ -20,6 +20,13 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
   return lastPerFileAndKey(best);
 }
 
+/** Lines between two prints of one name in one output (a training log prints one per line or so). */
+const NOTEBOOK_SERIES_GAP = 6;
+
+function isNotebook(f: IndexedFact): boolean {
+  return f.fact.file.endsWith('.ipynb');
+}
+
 function isMeasuredForm(f: IndexedFact): boolean {
   return f.fact.form === 'output' || f.fact.form === 'result';
 }
@@ -28,10 +35,15 @@ function lastPerFileAndKey(facts: IndexedFact[]): IndexedFact[] {
   const measured = facts.filter((f) => f.fact.form === 'output' || f.fact.form === 'result');
   if (measured.length === 0) return facts;
   const last = new Map<string, IndexedFact>();
-  for (const f of measured) {
+  for (const f of [...measured].sort((a, b) => a.fact.line - b.fact.line)) {
     const k = `${f.fact.file}\u0000${f.fact.path}`;
     const prev = last.get(k);
-    if (!prev || f.fact.line >= prev.fact.line) last.set(k, f);
+    // In a notebook, a name printed again far from its last print is another cell's result ("R2"
+    // of the LGD model, then of the EAD model), not the next value of a series.
+    if (prev && isNotebook(f) && f.fact.line - prev.fact.line > NOTEBOOK_SERIES_GAP) {
+      last.set(`${k}\u0000${f.fact.line}`, prev);
+    }
+    last.set(k, f);
   }
   const measuredSet = new Set(measured);
   return [...facts.filter((f) => !measuredSet.has(f)), ...last.values()];

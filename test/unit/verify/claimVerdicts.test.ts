@@ -204,6 +204,26 @@ describe('numbers and units', () => {
     expect(run.claims.some((c) => /Metric/.test(c.text))).toBe(false);
   });
 
+  it('keeps the cells of a notebook apart when they print the same name, and its logs as series', async () => {
+    const out = (lines: string[]) => [{ name: 'stdout', output_type: 'stream', text: lines.map((l) => `${l}\n`) }];
+    const cell = (source: string, lines: string[]) => ({ cell_type: 'code', execution_count: 1, id: 'c', metadata: {}, source: [source], outputs: out(lines) });
+    const nb = {
+      cells: [
+        cell('train()', ['epoch 1 train_loss 0.90', 'epoch 2 train_loss 0.61', 'epoch 3 train_loss 0.42']),
+        cell('lgd_report()', ['LGD test MAE: 0.0868 | R2: 0.1764']),
+        cell('ead_report()', ['EAD (CCF) test MAE: 0.1064 | R2: 0.5467']),
+      ],
+      metadata: {}, nbformat: 4, nbformat_minor: 5,
+    };
+    const run = await runEngine({
+      'models.ipynb': `${JSON.stringify(nb, null, 1)}\n`,
+      'card.md': '# m\n\nThe LGD model reaches an R² of 0.18.\n\nThe final training loss is 0.42.\n\nThe final training loss is 0.61.\n',
+    });
+    expect(run.claim('LGD model').verdict).toBe('supported');
+    expect(run.claim('loss is 0.42').verdict).toBe('supported');
+    expect(run.claim('loss is 0.61').verdict).toBe('contradicted');
+  });
+
   it('takes a split named by how it is drawn ("Out-of-time") for no data set of its own', async () => {
     const run = await runEngine({
       'logs/eval.log': 'Test KS 0.3108\nTest AUC 0.7164\n',
