@@ -1,6 +1,7 @@
 import type { ClaimKind } from '../model.js';
 import type { ClaimValue, InequalityOp } from './claim.js';
 import { findNumbers, type CardNumber } from '../verify/numbers.js';
+import { isYearish } from '../verify/factIndex.js';
 import { FAMILY_VOCABULARY } from '../verify/familyVocabulary.js';
 import { keysAroundValue } from '../verify/keyMatch.js';
 import { contentTokens } from '../verify/tokens.js';
@@ -137,7 +138,7 @@ function rangeWords(between: string, before: string, a: NumberToken, b: NumberTo
 }
 
 function isYearNumber(n: NumberToken): boolean {
-  return Number.isInteger(n.number.value) && n.number.value >= 1900 && n.number.value <= 2100 && /^\d{4}$/.test(n.number.raw);
+  return isYearish(n.number.value) && /^\d{4}$/.test(n.number.raw);
 }
 
 /**

@@ -202,7 +202,7 @@ function outputFacts(ctx: NotebookContext, cell: number, j: number, output: Note
     if (ctx.flags && ctx.flags.length > 0) fact.flags = [...ctx.flags];
     ctx.facts.push(fact);
   }
-  confusionFacts(ctx, text, lines, first, namesConfusion(`${source?.text ?? ''}\n${text.text}`));
+  confusionFacts(ctx, text, lines, first, source);
 }
 
 /** Lists of names kept for later cells' matrices: the nearest matter. */
@@ -213,11 +213,11 @@ const MAX_LABEL_LISTS = 16;
  * off-diagonal cell, when the cell's code or the output says it is one: any square array would
  * otherwise pass for one (a correlation matrix).
  */
-function confusionFacts(ctx: NotebookContext, text: StoredText, lines: string[], first: number, confusion: boolean): void {
+function confusionFacts(ctx: NotebookContext, text: StoredText, lines: string[], first: number, source: StoredText | undefined): void {
   const { matrices, lists } = confusionMatricesIn(lines, ctx.labelLists);
   ctx.labelLists.push(...lists);
   ctx.labelLists.splice(0, Math.max(0, ctx.labelLists.length - MAX_LABEL_LISTS));
-  if (!confusion) return;
+  if (matrices.length === 0 || !namesConfusion(`${source?.text ?? ''}\n${text.text}`)) return;
   for (const m of matrices) {
     const s = summaryOf(m);
     if (!s || ctx.facts.length >= MAX_NOTEBOOK_FACTS) continue;

@@ -154,7 +154,7 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     const ranked = rankFacts(claim, facts);
     return unverified(`${where(ranked[0])} has ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}, but it may not be the same quantity as "${keyLabel(claim)}".`, ranked);
   }
-  const eff = effectiveFacts(facts, card.namedConfigs, claim.kind === 'metric' || (key !== undefined && isMetricKey(key))).filter((f) => accept(numericValue(f) ?? NaN, f));
+  const eff = effectiveFacts(facts, card.namedConfigs, metricKey(claim, key)).filter((f) => accept(numericValue(f) ?? NaN, f));
   const ranked = rankFacts(claim, eff);
   // A metric the claim's words place ("the PD model's AUC") is that evaluation's: another one's
   // equal figure (the LGD model's AUC) does not support it.

@@ -32,7 +32,7 @@ function isMeasuredForm(f: IndexedFact): boolean {
 }
 
 function lastPerFileAndKey(facts: IndexedFact[]): IndexedFact[] {
-  const measured = facts.filter((f) => f.fact.form === 'output' || f.fact.form === 'result');
+  const measured = facts.filter(isMeasuredForm);
   if (measured.length === 0) return facts;
   const last = new Map<string, IndexedFact>();
   for (const f of [...measured].sort((a, b) => a.fact.line - b.fact.line)) {

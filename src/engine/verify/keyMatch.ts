@@ -43,19 +43,15 @@ export function keysInTokens(tokens: string[], side: 'card' | 'code'): string[] 
  */
 export function keysOfCodeName(name: string): string[] {
   const tokens = contentTokens(name);
-  const found: string[] = [];
   // Phrases are longest first, so the most specific suffix wins ("accumulation steps" over
   // "steps"), and a shorter one inside it names nothing more: `layer_norm_epsilon` is no
   // optimizer's epsilon, `min_lr` no learning rate.
-  let covered = tokens.length;
   for (const p of CODE_PHRASES) {
     if (p.tokens.length > tokens.length) continue;
     const at = tokens.length - p.tokens.length;
-    if (at >= covered || !p.tokens.every((t, k) => tokens[at + k] === t)) continue;
-    if (!found.includes(p.key)) found.push(p.key);
-    covered = at;
+    if (p.tokens.every((t, k) => tokens[at + k] === t)) return [p.key];
   }
-  return found;
+  return [];
 }
 
 /**

@@ -60,9 +60,8 @@ function resolveProducts(decided: Decided[], index: FactIndex): Decided[] {
     }
     if (factors.length < 2 || out[i].d.verdict === 'supported') continue;
     const values = factors.map((f) => numberOf(f.claim));
-    const product = values.reduce((a, b) => a * b, 1);
     const target = numberOf(out[i].claim);
-    if (Math.abs(product - target) > 1e-9 * Math.max(1, Math.abs(target)) || factors.some((f) => f.d.verdict !== 'supported')) continue;
+    if (!multipliesTo(values, target) || factors.some((f) => f.d.verdict !== 'supported')) continue;
     out[i] = {
       claim: out[i].claim,
       d: {
@@ -73,6 +72,10 @@ function resolveProducts(decided: Decided[], index: FactIndex): Decided[] {
     };
   }
   return out;
+}
+
+function multipliesTo(values: number[], target: number): boolean {
+  return Math.abs(values.reduce((a, b) => a * b, 1) - target) <= 1e-9 * Math.max(1, Math.abs(target));
 }
 
 /** What an effective batch multiplies: the batch per device, the accumulation steps, the devices. */
@@ -92,7 +95,7 @@ function resolveGlobalBatch(decided: Decided[]): Decided[] {
     if (factors.length < 2 || !factors.some((f) => f.claim.keys[0] === 'micro_batch_size' || f.claim.keys[0] === 'batch_size')) return x;
     const values = factors.map((f) => numberOf(f.claim));
     const target = numberOf(x.claim);
-    if (Math.abs(values.reduce((a, b) => a * b, 1) - target) > 1e-9 * Math.max(1, Math.abs(target))) return x;
+    if (!multipliesTo(values, target)) return x;
     return {
       claim: x.claim,
       d: {
