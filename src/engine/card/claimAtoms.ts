@@ -19,8 +19,9 @@ export interface Atom {
   /** For numbers: the words before and after the value, kept apart to rank keys by nearness. */
   keyBefore?: string;
   keyAfter?: string;
-  /** Where the value itself starts (after its key words). */
+  /** Where the value itself starts (after its key words) and ends (before a counted noun). */
   valueStart?: number;
+  valueEnd?: number;
   /** One factor of a product spelled out in the card ("16 per GPU × 4 steps × 8 GPUs"). */
   factor?: boolean;
   value: ClaimValue;
@@ -46,6 +47,13 @@ function isRate(n: CardNumber): boolean {
   return n.percent || (!Number.isInteger(n.value) && Math.abs(n.value) < 1);
 }
 
+/** Words that stand before a version number without naming a package: "upgraded from 1.2.3 to 1.4.0". */
+const NOT_PACKAGE_NAMES = new Set([
+  'from', 'to', 'and', 'or', 'of', 'with', 'at', 'in', 'on', 'for', 'by', 'via', 'than', 'is', 'was', 'are', 'be', 'the', 'a',
+  'version', 'versions', 'release', 'releases', 'v', 'ver', 'tag', 'build', 'python', 'value', 'values', 'score', 'step', 'steps',
+  'epoch', 'epochs', 'section', 'table', 'figure', 'page', 'chapter', 'rule', 'article', 'paragraph', 'item', 'see', 'per', 'about',
+]);
+
 const DROP_VERBS = /\b(dropped|drop|removed|excluded|exclude|discarded|omitted|left out|not used|never used|removes|drops|excludes)\b/i;
 const KEEP_VERBS = /\b(one-hot|encoded|used as|uses|features?|inputs?|columns?|labels?|classes|includes?|consists? of|selected)\b/i;
 const CLAUSE_BREAK = /[;:()[\]]|,\s|\s(?:and|while|whereas|but)\s/g;
@@ -63,11 +71,21 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
     const name = m[1];
     const version = m[2];
     const known = KNOWN_PACKAGES.has(name.toLowerCase());
-    if (!known && (version.split('.').length < 3 || !/^[A-Z]/.test(name))) continue;
+    // An unknown name needs a full x.y.z release, and is no word of the sentence's own ("to 1.4.0").
+    if (!known && (version.split('.').length < 3 || NOT_PACKAGE_NAMES.has(name.toLowerCase()) || name.length < 2)) continue;
     const s = m.index ?? 0;
     const e = s + m[0].length;
     atoms.push({ start: s, end: e, keyText: name, value: { type: 'version', pkg: name, version }, kind: 'dependency' });
     take(s, e);
+  }
+
+  // A table row naming a package beside its version: "| statsmodels | 0.14.1 |" (under "| Package | Version |").
+  const rowPackage = tableKey ? /(?:^|\s)([A-Za-z][\w.+-]*)\s*$/.exec(tableKey)?.[1] : undefined;
+  const bareVersion = rowPackage && !NOT_PACKAGE_NAMES.has(rowPackage.toLowerCase()) ? /^\s*v?(\d+\.\d+(?:\.\d+)*(?:[a-z]+\d*)?)\s*$/.exec(sentence) : null;
+  if (rowPackage && bareVersion && (bareVersion[1].split('.').length >= 3 || KNOWN_PACKAGES.has(rowPackage.toLowerCase()))) {
+    const s = sentence.indexOf(bareVersion[1]);
+    atoms.push({ start: s, end: s + bareVersion[1].length, keyText: rowPackage, value: { type: 'version', pkg: rowPackage, version: bareVersion[1] }, kind: 'dependency' });
+    take(s, s + bareVersion[1].length);
   }
 
   // Dates are not quantities: "2021-12-31" must not become 2021, 12 and 31.
@@ -101,13 +119,14 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
     take(ids.start, ids.end);
   }
 
-  const numbers = findNumbers(sentence)
+  const numbers = findNumbers(sentence, { words: true })
     .map((n): NumberToken => ({ ...n, end: n.index + n.raw.length }))
+    .filter((n) => /\d/.test(n.raw) || countsNoun(sentence, n))
     .filter((n) => !overlaps(n.index, n.end))
     .filter((n) => !isDimension(sentence, n));
   const factors = productFactors(sentence, numbers);
   for (const a of groupNumbers(sentence, numbers, taken, tableKey)) {
-    atoms.push(factors.has(a.end) ? { ...a, factor: true } : a);
+    atoms.push(factors.has(a.valueEnd ?? a.end) ? { ...a, factor: true } : a);
   }
 
   atoms.sort((a, b) => a.start - b.start);
@@ -150,6 +169,20 @@ function namesItsOwnKey(s: string, n: NumberToken): boolean {
   return !/^\s*[)\]]/.test(after) && keysAroundValue('', '', after).length > 0;
 }
 
+/**
+ * A number word read as a value only where it counts what follows ("three epochs", "two frequency
+ * masks"): elsewhere "one" is a pronoun and "one of four labels" picks, not sets.
+ */
+function countsNoun(s: string, n: NumberToken): boolean {
+  if (n.number.value < 2) return false;
+  if (/\bof\s+(?:the\s+)?$/i.test(s.slice(Math.max(0, n.index - 8), n.index))) return false;
+  const noun = COUNTED_NOUN.exec(s.slice(n.end, n.end + 60));
+  return noun !== null && !/^\s+of\b/.test(s.slice(n.end + noun[0].length));
+}
+
+/** A plural noun, maybe after one word that qualifies it: "epochs", "frequency masks", "convolutional blocks". */
+const COUNTED_NOUN = /^\s+(?:[A-Za-z][\w-]*\s+)?[A-Za-z][\w-]*[a-rt-z]s\b/;
+
 /** "32×32", "3x3": sizes of a patch or kernel, not a setting on their own. */
 function isDimension(s: string, n: NumberToken): boolean {
   // Part of a formula ("1/√N", "d/2"), not a value.
@@ -163,7 +196,7 @@ function groupNumbers(s: string, nums: NumberToken[], taken: [number, number][],
   const atoms: Atom[] = [];
   let i = 0;
   // Key words never reach back past an earlier atom: "16 kHz clips into 35 classes".
-  const floorOf = (at: number) => Math.max(0, ...taken.filter(([, e]) => e <= at).map(([, e]) => e), ...atoms.map((a) => a.end).filter((e) => e <= at));
+  const floorOf = (at: number) => Math.max(0, ...taken.filter(([, e]) => e <= at).map(([, e]) => e), ...atoms.map((a) => a.valueEnd ?? a.end).filter((e) => e <= at));
   const makeAtom = (s: string, vs: number, ve: number, value: ClaimValue, key?: string) => makeNumberAtom(s, vs, ve, value, key, floorOf(vs));
   while (i < nums.length) {
     const a = nums[i];
@@ -240,7 +273,10 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   // A span starts at its key words, not at a linking word ("at a learning rate of" → "learning rate of").
   const linking = /^(?:(?:at|with|a|an|the|of|to|and|or|by|on|in|for)\s+)+/i.exec(s.slice(start, valueStart));
   if (linking) start += linking[0].length;
-  return { start, end: valueEnd, valueStart, keyText, keyBefore: before, keyAfter: afterWords, value };
+  // A count whose noun follows ("Two nodes with 8 GPUs") reads as a claim only with that noun.
+  const counted = start === valueStart ? COUNTED_NOUN.exec(s.slice(valueEnd, valueEnd + 60)) : null;
+  const end = counted && afterMatch && counted[0].length <= afterMatch[0].length ? valueEnd + counted[0].length : valueEnd;
+  return { start, end, valueStart, valueEnd, keyText, keyBefore: before, keyAfter: afterWords, value };
 }
 
 interface IdentifierList { start: number; end: number; ids: string[]; action: 'dropped' | 'kept' }

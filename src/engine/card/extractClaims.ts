@@ -7,7 +7,7 @@ import { sourceColumn, sourceEndColumn } from './sourceColumn.js';
 import { parseCardNumber, toBaseUnit } from '../verify/numbers.js';
 import { keyTakesUnit } from '../verify/keyVocabulary.js';
 import { namedTerms } from '../verify/decideNames.js';
-import { keysAroundValue, keysInText, kindOfKey } from '../verify/keyMatch.js';
+import { countsInstancesOf, keysAroundValue, keysInText, kindOfKey } from '../verify/keyMatch.js';
 
 /**
  * A sentence, list item, table row or front-matter field, with the claims found in it.
@@ -60,7 +60,7 @@ export function extractPlacedClaimUnits(doc: CardDocument): { units: ClaimUnit[]
   doc.blocks.forEach((block, b) => {
     if (block.kind === 'heading' || block.kind === 'code') return;
     if (ignored(block.line)) return;
-    const sectionNotCheckable = isNotCheckable(block);
+    const sectionNotCheckable = isNotCheckable(doc, block);
     if (block.kind === 'tableRow' && block.cells && block.cells.length >= 2) {
       const before = n;
       const unit = tableUnit(doc, block, nextId, sectionNotCheckable);
@@ -91,14 +91,21 @@ export function claimUnitAt(doc: CardDocument, [b, k, before]: ClaimUnitPlace): 
   if (!block) return undefined;
   if (block.kind === 'tableRow' && block.cells && block.cells.length >= 2) {
     let n = before;
-    return tableUnit(doc, block, () => `c${++n}`, isNotCheckable(block));
+    return tableUnit(doc, block, () => `c${++n}`, isNotCheckable(doc, block));
   }
   const sentence = splitSentences(block.text)[k];
-  return sentence && sentenceUnit(doc, block, sentence, before, isNotCheckable(block));
+  return sentence && sentenceUnit(doc, block, sentence, before, isNotCheckable(doc, block));
 }
 
-function isNotCheckable(block: CardBlock): boolean {
-  return block.headings.some((h) => NOT_CHECKABLE_HEADING.test(h));
+/**
+ * Under a heading about use or governance. The document's title names its subject, not a
+ * section's purpose: "Model Validation Report: Retail Credit-Risk Models" holds checkable
+ * sections (a section directly under it, with no heading of its own, still goes by it).
+ */
+function isNotCheckable(doc: CardDocument, block: CardBlock): boolean {
+  const title = doc.blocks.find((b) => b.headings.length > 0)?.headings[0];
+  const own = block.headings.length > 1 && block.headings[0] === title ? block.headings.slice(1) : block.headings;
+  return own.some((h) => NOT_CHECKABLE_HEADING.test(h));
 }
 
 /** A prose sentence's unit, the `n + 1`th; undefined for a sentence with neither claims nor words. */
@@ -133,18 +140,13 @@ function keyTakesValue(key: string, value: ClaimValue): boolean {
   return !(value.type === 'number' && value.number.percent && kindOfKey(key) === 'architecture');
 }
 
-/** "200 batches" counts batches; only "a batch of 200" (or "200 per batch") is a batch size. */
-function countsBatches(key: string, after: string | undefined): boolean {
-  return key === 'batch_size' && /^\s*batches\b/i.test(after ?? '');
-}
-
 function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: string, atom: Atom, id: string): Claim {
   const found = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
   // "80GB" is a memory size whatever the words around it name ("GPUs were ... 80GB").
   const unit = atom.value.type === 'number' ? toBaseUnit(atom.value.number).unit : undefined;
   // "differs from the observed rate by at most 1.5 points": the number is the difference.
   const byDifference = /\b(differ|deviat|gap|off)\w*\b/i.test(sentence) && /\bby\s+(?:(?:at most|at least|up to|about|roughly|only|less than|more than|no more than)\s+)?$/i.test(sentence.slice(0, atom.valueStart ?? atom.start));
-  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value) && !countsBatches(k, atom.keyAfter));
+  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value) && !countsInstancesOf(k, atom.keyAfter ?? ''));
   return {
     id,
     text: sentence.slice(atom.start, atom.end),

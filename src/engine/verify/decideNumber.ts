@@ -46,14 +46,43 @@ export function candidateGroups(claim: Claim, index: FactIndex): { facts: Indexe
   }
   // The card names a known quantity the code never sets: words in common prove nothing.
   if (groups.length > 0 || claim.keys.length > 0) return groups;
+  const named = identifierFacts(claim, index);
+  if (named.length > 0) return [{ facts: named, strong: true }];
   if (claim.value.type === 'number' && (claim.value.number.unit || claim.value.number.approx)) return [];
   const words = contentTokens(claim.keyText).filter((t) => t.length > 2 && !/^\d/.test(t));
   const counts = new Map<IndexedFact, number>();
-  for (const w of words) for (const f of index.withToken(w)) counts.set(f, (counts.get(f) ?? 0) + 1);
+  // Words of the fact's own name: its file's ("train" of src/train.py) name nothing it sets.
+  const nameWords = new Map<string, Set<string>>();
+  const names = (f: IndexedFact, w: string): boolean => {
+    const name = f.fact.path || f.fact.rawKey;
+    let set = nameWords.get(name);
+    if (!set) nameWords.set(name, (set = new Set(contentTokens(name))));
+    return set.has(w);
+  };
+  for (const w of words) for (const f of index.withToken(w)) if (names(f, w)) counts.set(f, (counts.get(f) ?? 0) + 1);
   const best = Math.max(0, ...counts.values());
   if (best === 0) return [];
   const facts = [...counts.entries()].filter(([f, c]) => c === best && numericValue(f) !== undefined).map(([f]) => f);
   return facts.length > 0 ? [{ facts, strong: false }] : [];
+}
+
+/**
+ * Facts whose own name is a code identifier the card writes out ("| num_leaves | 63 |", "we set
+ * `max_bin` to 255"): the same setting even where no key of the vocabulary names it.
+ */
+function identifierFacts(claim: Claim, index: FactIndex): IndexedFact[] {
+  const ids = [...new Set(claim.keyText.match(/\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b/g) ?? [])];
+  const out: IndexedFact[] = [];
+  for (const id of ids) {
+    const wanted = compact(id);
+    const first = contentTokens(id)[0];
+    if (!first) continue;
+    for (const f of index.withToken(first)) {
+      const name = f.fact.path || f.fact.rawKey;
+      if (compact(name.slice(name.lastIndexOf('.') + 1)) === wanted && numericValue(f) !== undefined && !out.includes(f)) out.push(f);
+    }
+  }
+  return out;
 }
 
 export function numericValue(f: IndexedFact): number | undefined {

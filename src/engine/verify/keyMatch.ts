@@ -42,6 +42,8 @@ export function keysInTokens(tokens: string[], side: 'card' | 'code'): string[] 
  * GPU count; `num_gpus` is. A key matches only where its phrase reaches the name's last word.
  */
 export function keysOfCodeName(name: string): string[] {
+  // "in" is no content word, so `in_channels` would read as `channels` (a layer's output channels).
+  if (/(?:^|[._])in_?(?:channels|chans)$/i.test(name)) return ['in_channels'];
   const tokens = contentTokens(name);
   // Phrases are longest first, so the most specific suffix wins ("accumulation steps" over
   // "steps"), and a shorter one inside it names nothing more: `layer_norm_epsilon` is no
@@ -49,9 +51,32 @@ export function keysOfCodeName(name: string): string[] {
   for (const p of CODE_PHRASES) {
     if (p.tokens.length > tokens.length) continue;
     const at = tokens.length - p.tokens.length;
-    if (p.tokens.every((t, k) => tokens[at + k] === t)) return [p.key];
+    if (!p.tokens.every((t, k) => tokens[at + k] === t)) continue;
+    // A bound on a quantity is not the quantity: `min_rows` is no row count, `max_samples` no
+    // sample count (a key that is a bound says so in its own phrase: "max epochs", "min lr").
+    return BOUND_WORDS.has(tokens[at - 1] ?? '') ? [] : [p.key];
   }
   return [];
+}
+
+const BOUND_WORDS = new Set(contentTokens('min max minimum maximum'));
+
+/**
+ * "5 random seeds", "200 batches": a number before the plural of a key that counts nothing
+ * (a seed, a batch size) counts those things; only a key one of whose own phrases is that plural
+ * ("epochs", "layers") is set by it.
+ */
+export function countsInstancesOf(key: string, after: string): boolean {
+  const m = /^\s*(?:[A-Za-z-]+\s+)?([A-Za-z]+?)(es|s)\b/.exec(after);
+  if (!m) return false;
+  const plural = (m[1] + m[2]).toLowerCase();
+  const singulars = [m[1].toLowerCase(), (m[1] + (m[2] === 'es' ? 'e' : '')).toLowerCase()];
+  const entry = KEY_VOCABULARY.find((e) => e.key === key);
+  if (!entry) return false;
+  const words = [...entry.both, ...(entry.card ?? []), ...(entry.countNouns ?? [])].map((ph) => ph.toLowerCase().split(/\s+/));
+  const namesSingular = words.some((w) => singulars.includes(w[w.length - 1]));
+  const namesPlural = words.some((w) => w.includes(plural));
+  return namesSingular && !namesPlural;
 }
 
 /**

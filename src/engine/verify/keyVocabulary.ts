@@ -23,7 +23,9 @@ export interface KeyEntry {
 
 export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'learning_rate', kind: 'hyperparameter', both: ['learning rate', 'lr'], card: ['peak learning rate', 'step size'], code: ['max_lr', 'base_lr', 'eta'] },
-  { key: 'min_learning_rate', kind: 'hyperparameter', both: ['min lr', 'minimum learning rate', 'final lr', 'lr floor'], card: ['floor'], code: ['eta_min', 'end_lr'] },
+  { key: 'min_learning_rate', kind: 'hyperparameter', both: ['min lr', 'minimum learning rate', 'final lr', 'lr floor'], code: ['eta_min', 'end_lr'] },
+  // A lower bound on an estimate (a regulatory LGD floor); a learning rate's floor is only one of them (NARROWER_KEYS).
+  { key: 'floor', kind: 'procedure', both: ['floor', 'regulatory floor', 'lgd floor', 'pd floor'] },
   { key: 'batch_size', kind: 'hyperparameter', both: ['batch size'], card: ['batch', 'examples per device', 'samples per device', 'sequences per device', 'examples per gpu', 'samples per gpu', 'sequences per gpu'], code: ['batch_size', 'bs'] },
   { key: 'global_batch_size', kind: 'hyperparameter', both: ['global batch', 'effective batch', 'total batch', 'total train batch size', 'total batch size', 'global batch size', 'effective batch size'] },
   { key: 'betas', kind: 'hyperparameter', both: ['betas', 'adam betas'] },
@@ -41,7 +43,7 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'layer_norm_eps', kind: 'architecture', both: ['layer norm epsilon', 'norm eps', 'layer norm eps', 'norm epsilon', 'layernorm epsilon', 'layernorm eps'] },
   { key: 'dropout', kind: 'hyperparameter', both: ['dropout', 'dropout rate', 'drop rate', 'dropout p', 'dropout probability'], code: ['Dropout.p', 'Dropout.0', 'dropout prob'] },
   { key: 'label_smoothing', kind: 'hyperparameter', both: ['label smoothing'] },
-  { key: 'grad_clip', kind: 'hyperparameter', both: ['gradient clipping', 'clip grad', 'max grad norm', 'grad clip', 'gradient norm'] },
+  { key: 'grad_clip', kind: 'hyperparameter', both: ['gradient clipping', 'clip grad', 'max grad norm', 'grad clip', 'gradient norm', 'gradient clip val', 'gradient clip'] },
   { key: 'seed', kind: 'hyperparameter', both: ['seed', 'random seed', 'random state'] },
   { key: 'num_layers', kind: 'architecture', both: ['layers', 'num layers', 'number layers', 'n layer', 'n layers', 'num hidden layers', 'transformer layers', 'encoder layers', 'decoder layers', 'blocks'], code: ['n_layer', 'num_hidden_layers', 'num_layers', 'n_layers'] },
   { key: 'num_heads', kind: 'architecture', both: ['heads', 'attention heads', 'num heads', 'n head', 'num attention heads'] },
@@ -53,10 +55,18 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   // Code side only: a card's "confusion" is decided on the matrix (decideConfusion), not as a number.
   { key: 'confusion_matrix', kind: 'metric', both: [], code: ['confusion matrix'], metric: true },
   { key: 'num_classes', kind: 'architecture', both: ['classes', 'num classes', 'number classes', 'num labels', 'labels', 'n classes', 'output classes'] },
+  // Its own key: an image model's 3 input channels say nothing of a layer's output channels.
+  // (`in_channels` itself reads as plain "channels": keyMatch's keysOfCodeName tells it by its prefix.)
+  { key: 'in_channels', kind: 'architecture', both: ['input channels', 'input channel', 'image channels', 'num channels'] },
   { key: 'out_channels', kind: 'architecture', both: ['filters', 'channels', 'out channels', 'out ch', 'num filters', 'feature maps'] },
   { key: 'out_features', kind: 'architecture', both: ['units', 'hidden units', 'out features', 'neurons'], code: ['Linear.out_features', 'Linear.1', 'Dense.units', 'Dense.0'] },
   { key: 'kernel_size', kind: 'architecture', both: ['kernel size', 'kernel', 'filter size'] },
   { key: 'n_estimators', kind: 'architecture', both: ['trees', 'estimators', 'n estimators', 'num trees', 'boosting rounds', 'num boost round'] },
+  { key: 'num_leaves', kind: 'architecture', both: ['num leaves', 'number leaves', 'max leaves', 'leaves per tree'], countNouns: ['leaves'] },
+  // Row and column subsampling of gradient boosting (LightGBM, XGBoost): fractions, not counts.
+  { key: 'subsample', kind: 'hyperparameter', both: ['subsample', 'bagging fraction', 'row subsample', 'row sampling', 'subsample ratio'] },
+  { key: 'colsample', kind: 'hyperparameter', both: ['colsample bytree', 'feature fraction', 'column subsample', 'colsample', 'column sampling', 'max features'] },
+  { key: 'patience', kind: 'hyperparameter', both: ['patience', 'early stopping patience', 'early stopping rounds', 'stopping rounds', 'early stopping round'] },
   { key: 'min_samples_leaf', kind: 'hyperparameter', both: ['min samples leaf', 'minimum samples leaf', 'samples per leaf', 'min leaf size', 'minimum leaf size', 'min child samples'] },
   { key: 'min_samples_split', kind: 'hyperparameter', both: ['min samples split', 'minimum samples split', 'samples to split'] },
   { key: 'max_depth', kind: 'architecture', both: ['max depth', 'maximum depth', 'tree depth'], card: ['depth'] },
@@ -102,13 +112,15 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'psi', kind: 'metric', metric: true, both: ['psi', 'population stability index', 'stability index'] },
   { key: 'difference', kind: 'metric', metric: true, both: ['difference', 'gap', 'differs', 'diff', 'calibration gap'] },
   { key: 'default_rate', kind: 'metric', metric: true, both: ['default rate', 'bad rate', 'event rate'] },
-  { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count', 'weights'] },
+  // "weights" only on the card side: a code name ending in `weight` (`dice_weight`) is a loss weight, not a parameter count.
+  { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count'], card: ['weights'] },
 ];
 
 /** Narrower keys a card's general word may mean ("loss" may be the eval loss): they can support it, not contradict it. */
 export const NARROWER_KEYS: Record<string, string[]> = {
   loss: ['val_loss', 'test_loss', 'train_loss'],
   batch_size: ['micro_batch_size'],
+  floor: ['min_learning_rate'],
 };
 
 /**

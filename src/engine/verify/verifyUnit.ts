@@ -107,7 +107,7 @@ function resolveGlobalBatch(decided: Decided[]): Decided[] {
   });
 }
 
-/** Consecutive atoms with one verdict, and atoms joined only by "and" / commas, go together. */
+/** Consecutive atoms with one verdict, and atoms joined only by "and" / commas (unless one is contradicted), go together. */
 function groupAtoms(unit: ClaimUnit, decided: Decided[]): Decided[][] {
   const groups: Decided[][] = [];
   for (const item of decided) {
@@ -116,7 +116,9 @@ function groupAtoms(unit: ClaimUnit, decided: Decided[]): Decided[][] {
     const prev = last[last.length - 1];
     const joined = unit.source === 'prose' && prev.claim.span && item.claim.span
       && /^\s*(,|;|,?\s*(and|or))\s*$/i.test(unit.text.slice(prev.claim.span[1], item.claim.span[0]));
-    if (prev.d.verdict === item.d.verdict || joined) last.push(item);
+    // A contradiction keeps a claim of its own even in a list: "hydra-core 1.3.2 and albumentations 1.4.0".
+    const apart = (prev.d.verdict === 'contradicted') !== (item.d.verdict === 'contradicted');
+    if (prev.d.verdict === item.d.verdict || (joined && !apart)) last.push(item);
     else groups.push([item]);
   }
   return groups;
