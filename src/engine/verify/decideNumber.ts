@@ -183,7 +183,7 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     const ranked = rankFacts(claim, facts);
     return unverified(`${where(ranked[0])} has ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}, but it may not be the same quantity as "${keyLabel(claim)}".`, ranked);
   }
-  const eff = effectiveFacts(facts, card.namedConfigs, metricKey(claim, key)).filter((f) => accept(numericValue(f) ?? NaN, f));
+  const eff = effectiveFacts(facts, card.namedConfigs, metricKey(claim, key), new Set(contentTokens(claim.context))).filter((f) => accept(numericValue(f) ?? NaN, f));
   const ranked = rankFacts(claim, eff);
   // A metric the claim's words place ("the PD model's AUC") is that evaluation's: another one's
   // equal figure (the LGD model's AUC) does not support it.
@@ -282,7 +282,16 @@ export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card
   return decideOverKeys(claim, index, card, (c, f) => agrees(n, c, isMeasured(f, claim)), (c) => comparable(n, c), n.raw);
 }
 
+/** Words that make a bound on a metric a setting: "| PSI, red trigger | above 0.25 |", "alert when AUC falls below 0.65". */
+const THRESHOLD_WORDS = /\b(?:triggers?|thresholds?|alerts?|alarms?|cut-?offs?|limits?|breach(?:es)?|escalat\w*|flags?)\b/i;
+
 export function decideInequality(claim: Claim, op: InequalityOp, bound: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
+  // A monitoring trigger states the threshold the code compares with, not what a run measured:
+  // the measured PSI of 0.08 says nothing against "red above 0.25"; `PSI_RED = 0.25` supports it.
+  if (claim.keys.some(isMetricKey) && THRESHOLD_WORDS.test(claim.keyText)) {
+    const setting: Claim = { ...claim, kind: 'procedure', keys: claim.keys.filter((k) => !isMetricKey(k)) };
+    return decideOverKeys(setting, index, card, (c, f) => agrees(bound, c, false) && !isMeasuredForm(f), (c, f) => comparable(bound, c) && !isMeasuredForm(f), bound.raw);
+  }
   // "at most 1.5 percentage points" against a logged "0.91 pp": a small number may be a percent too.
   const holds = (c: number) => compareInequality(op, bound, c)
     || (bound.percent && Math.abs(c) <= 1 && compareInequality(op, bound, c, { measuredIsPercentUnit: true }));

@@ -1,10 +1,12 @@
 import type { IndexedFact } from './factIndex.js';
+import { wordsOfKey } from './keyMatch.js';
+import { contentTokens } from './tokens.js';
 
 /**
  * The facts that decide a setting: deciding files only, the highest tier present, and among
  * config files the ones the card names (base.yaml when the card says "base configuration").
  */
-export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, measured = false): IndexedFact[] {
+export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, measured = false, claimWords?: ReadonlySet<string>): IndexedFact[] {
   let deciding = facts.filter((f) => f.deciding);
   if (deciding.length === 0) return [];
   const configs = new Set(deciding.map((f) => f.configName).filter((n): n is string => n !== undefined));
@@ -13,11 +15,36 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
     if (named.length > 0) deciding = deciding.filter((f) => f.configName === undefined || named.includes(f.configName));
   }
   // A setting is what the code sets; a result file's "epoch: 3.0" only echoes it.
-  const tier = (f: IndexedFact) => (!measured && isMeasuredForm(f) ? 0 : f.tier);
-  const top = Math.max(...deciding.map(tier));
-  const best = deciding.filter((f) => tier(f) === top);
+  if (!measured && deciding.some((f) => !isMeasuredForm(f))) deciding = deciding.filter((f) => !isMeasuredForm(f));
+  // A config overrides the code's value of the same setting, not another setting the key also
+  // covers: `monitoring.psi_bins: 10` leaves binning.py's `MAX_BINS = 8` standing.
+  const qualifiers = new Map(deciding.map((f) => [f, qualifierOf(f)]));
+  const top = new Map<string, number>();
+  for (const f of deciding) top.set(qualifiers.get(f) ?? '', Math.max(top.get(qualifiers.get(f) ?? '') ?? -Infinity, f.tier));
+  let best = deciding.filter((f) => f.tier === top.get(qualifiers.get(f) ?? ''));
+  // The setting whose own words the claim uses ("generated with a maximum length" and
+  // `generation_max_length`) is the one it states.
+  if (claimWords) {
+    const said = [...claimWords];
+    // Stems differ by word form ("generat" of "generated", "generation"): a shared start will do.
+    const says = (q: string) => claimWords.has(q) || (q.length >= 5 && said.some((w) => w.length >= 5 && (w.startsWith(q) || q.startsWith(w))));
+    const named = best.filter((f) => { const q = qualifiers.get(f) ?? ''; return q !== '' && q.split(' ').every(says); });
+    if (named.length > 0) best = named;
+  }
   // A measured quantity logged many times: the last value in each file is the final one.
   return lastPerFileAndKey(best);
+}
+
+/**
+ * What sets a fact's name apart from others of its key: the words of its last name segment the
+ * key's own words do not cover ("psi" of `psi_bins`, "max" of `MAX_BINS`). Names that differ only
+ * in spelling (`lr`, `learning_rate`, `args.lr`) are one setting.
+ */
+function qualifierOf(f: IndexedFact): string {
+  const name = f.fact.path || f.fact.rawKey;
+  const leaf = name.slice(name.lastIndexOf('.') + 1);
+  const keyWords = new Set(f.keys.flatMap((k) => [...wordsOfKey(k)]));
+  return contentTokens(leaf).filter((t) => !keyWords.has(t)).sort().join(' ');
 }
 
 /** Lines between two prints of one name in one output (a training log prints one per line or so). */

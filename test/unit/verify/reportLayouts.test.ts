@@ -38,3 +38,39 @@ describe('layouts of validation reports and dependency lists', () => {
     expect(run.claim('moved from').verdict).not.toBe('contradicted');
   });
 });
+
+describe('which of several settings a key covers the card states', () => {
+  it('lets a config override its own setting in code, not another setting of the same key', async () => {
+    const run = await runEngine({
+      'src/binning.py': 'MAX_BINS = 8  # bins per characteristic\n',
+      'config/model.yaml': 'monitoring:\n  psi_bins: 10\ntraining:\n  batch_size: 64\n',
+      'train.py': 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--batch-size", type=int, default=32)\n',
+      'card.md': '# m\n\nAn optimal binning routine allows at most 8 bins per characteristic.\n\nThe batch size is 32.\n',
+    });
+    expect(run.claim('at most 8 bins').verdict).toBe('supported');
+    // The config's batch size is the same setting as the argparse default, and overrides it.
+    expect(run.claim('batch size is 32').verdict).toBe('contradicted');
+  });
+
+  it('takes the setting whose own words the claim uses', async () => {
+    const run = await runEngine({
+      'output/config.json': '{\n  "max_length": 448\n}\n',
+      'output/training_args.json': '{\n  "generation_max_length": 225\n}\n',
+      'card.md': '# m\n\nTranscripts were generated with a maximum length of 448 tokens.\n',
+    });
+    const c = run.claim('maximum length of 448');
+    expect(c.verdict).toBe('contradicted');
+    expect(c.explanation).toContain('225');
+  });
+
+  it('checks a monitoring trigger against the threshold in code, not the measured metric', async () => {
+    const run = await runEngine({
+      'src/monitoring.py': 'PSI_AMBER = 0.10\nPSI_RED = 0.25\n',
+      'results/stability.json': '{\n  "psi": 0.0812\n}\n',
+      'card.md': '# m\n\n| Trigger | Rule |\n|---|---|\n| PSI, red trigger | above 0.25 |\n| Gini, red trigger | a fall of more than 0.10 |\n\nThe PSI between samples is below 0.1.\n',
+    });
+    expect(run.claim('PSI, red trigger').verdict).toBe('supported');
+    expect(run.claim('Gini, red trigger').verdict).not.toBe('supported');
+    expect(run.claim('PSI between samples').verdict).toBe('supported');
+  });
+});
