@@ -145,6 +145,34 @@ function subsetMeasures(claim: Claim, index: FactIndex, key: string | undefined,
   return { words, measures: [...measures] };
 }
 
+/** Words of the samples a metric is measured on, by the sample they name. */
+const SAMPLE_OF: Record<string, string> = {
+  // Not "eval": HF Trainer's `eval_accuracy` is whatever split it was given, the test split too.
+  train: 'train', development: 'dev', validation: 'validation', valid: 'validation',
+  test: 'test', holdout: 'holdout', oot: 'oot',
+};
+/** Samples that may be one and the same: an out-of-time test, a development set that is either. */
+const SAME_SAMPLE = new Set(['test holdout', 'test oot', 'holdout oot', 'dev train', 'dev validation']);
+
+function samplesIn(tokens: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const t of tokens) { const s = SAMPLE_OF[t]; if (s) out.add(s); }
+  return out;
+}
+
+/**
+ * A measured figure whose line names only samples other than the claim's ("PD scorecard dev
+ * Gini=0.61" for "Gini, OOT sample") is another evaluation's: it neither supports nor contradicts.
+ */
+function ofOtherSample(claim: Claim, f: IndexedFact): boolean {
+  const wanted = samplesIn(contentTokens(`${claim.context} ${claim.keyText}`));
+  if (wanted.size === 0) return false;
+  const named = samplesIn([...f.snippetTokens, ...f.tokens]);
+  if (named.size === 0) return false;
+  for (const a of wanted) for (const b of named) if (a === b || SAME_SAMPLE.has([a, b].sort().join(' '))) return false;
+  return true;
+}
+
 /** Splits by how they are drawn, named alike whatever the workspace: "Out-of-time" is no data set. */
 const GENERIC_SPLIT_NAMES = new Set(['outoftime', 'outofsample', 'insample', 'intime', 'holdout', 'oot', 'oos']);
 
@@ -183,8 +211,16 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     const ranked = rankFacts(claim, facts);
     return unverified(`${where(ranked[0])} has ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}, but it may not be the same quantity as "${keyLabel(claim)}".`, ranked);
   }
-  const eff = effectiveFacts(facts, card.namedConfigs, metricKey(claim, key), new Set(contentTokens(claim.context))).filter((f) => accept(numericValue(f) ?? NaN, f));
-  const ranked = rankFacts(claim, eff);
+  const eff = effectiveFacts(facts, card.namedConfigs, metricKey(claim, key), new Set(contentTokens(claim.context)))
+    .filter((f) => accept(numericValue(f) ?? NaN, f) && !(metricKey(claim, key) && ofOtherSample(claim, f)));
+  let ranked = rankFacts(claim, eff);
+  // A row of a table by model ("| PD scorecard | Gini, OOT sample | 0.52 |") is about the places
+  // that name that model, when some do: the challenger's Gini on the next line is another model's.
+  const rowLabel = claim.rowQualifier;
+  if (rowLabel) {
+    const own = ranked.filter((f) => mentions(f, rowLabel));
+    if (own.length > 0) ranked = own;
+  }
   // A metric the claim's words place ("the PD model's AUC") is that evaluation's: another one's
   // equal figure (the LGD model's AUC) does not support it.
   const placed = metricKey(claim, key) && ranked.length > 1 ? contextScore(claim, ranked[0]) : undefined;
@@ -282,8 +318,12 @@ export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card
   return decideOverKeys(claim, index, card, (c, f) => agrees(n, c, isMeasured(f, claim)), (c) => comparable(n, c), n.raw);
 }
 
-/** Words that make a bound on a metric a setting: "| PSI, red trigger | above 0.25 |", "alert when AUC falls below 0.65". */
-const THRESHOLD_WORDS = /\b(?:triggers?|thresholds?|alerts?|alarms?|cut-?offs?|limits?|breach(?:es)?|escalat\w*|flags?)\b/i;
+/**
+ * Words that make a bound on a metric a monitoring rule: "| PSI, red trigger | above 0.25 |",
+ * "alert when AUC falls below 0.65". (A "Threshold" column beside a measured value is the bar that
+ * value must clear, checked against the measurement.)
+ */
+const THRESHOLD_WORDS = /\b(?:triggers?|triggered|alerts?|alarms?|breach(?:es)?|escalat\w*|flag(?:s|ged)?)\b/i;
 
 export function decideInequality(claim: Claim, op: InequalityOp, bound: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
   // A monitoring trigger states the threshold the code compares with, not what a run measured:

@@ -1,6 +1,6 @@
 import type { IndexedFact } from './factIndex.js';
 import { wordsOfKey } from './keyMatch.js';
-import { contentTokens } from './tokens.js';
+import { contentTokens, SAMPLE_WORDS } from './tokens.js';
 
 /**
  * The facts that decide a setting: deciding files only, the highest tier present, and among
@@ -50,6 +50,11 @@ function qualifierOf(f: IndexedFact): string {
 /** Lines between two prints of one name in one output (a training log prints one per line or so). */
 const NOTEBOOK_SERIES_GAP = 6;
 
+/** The sample words a fact's line names ("dev", "oot", "test"), as one string to compare. */
+function samplesOf(f: IndexedFact): string {
+  return [...new Set(f.snippetTokens.filter((t) => SAMPLE_WORDS.has(t)))].sort().join(' ');
+}
+
 function isNotebook(f: IndexedFact): boolean {
   return f.fact.file.endsWith('.ipynb');
 }
@@ -67,7 +72,8 @@ function lastPerFileAndKey(facts: IndexedFact[]): IndexedFact[] {
     const prev = last.get(k);
     // In a notebook, a name printed again far from its last print is another cell's result ("R2"
     // of the LGD model, then of the EAD model), not the next value of a series.
-    if (prev && isNotebook(f) && f.fact.line - prev.fact.line > NOTEBOOK_SERIES_GAP) {
+    // Nor is a line that names another sample ("PD scorecard dev AUC=…", then "… oot AUC=…").
+    if (prev && ((isNotebook(f) && f.fact.line - prev.fact.line > NOTEBOOK_SERIES_GAP) || samplesOf(prev) !== samplesOf(f))) {
       last.set(`${k}\u0000${f.fact.line}`, prev);
     }
     last.set(k, f);

@@ -18,7 +18,7 @@ const ABBREVIATIONS: Record<string, string[]> = {
   cfg: ['config'], conf: ['config'], params: ['parameter'], param: ['parameter'], sched: ['schedule'],
   warm: ['warmup'], cls: ['class'], vocab: ['vocabulary'], tok: ['token'], ckpt: ['checkpoint'],
   pct: ['percent'], perc: ['percent'], est: ['estimator'], estimators: ['estimator'], clf: ['classifier'],
-  std: ['standard', 'deviation'], avg: ['average'], mean: ['mean'], gpus: ['gpu'], temp: ['temperature'],
+  std: ['standard', 'deviation'], avg: ['average'], dev: ['development'], mean: ['mean'], gpus: ['gpu'], temp: ['temperature'],
 };
 
 const STOPWORDS = new Set([

@@ -74,3 +74,43 @@ describe('which of several settings a key covers the card states', () => {
     expect(run.claim('PSI between samples').verdict).toBe('supported');
   });
 });
+
+describe('metrics printed per model and sample', () => {
+  const printed = [
+    'PD scorecard dev  AUC=0.8052  Gini=0.6104  KS=0.4103',
+    'PD scorecard oot  AUC=0.7359  Gini=0.4718  KS=0.3562',
+    'Challenger GBM dev  AUC=0.8391  Gini=0.6782  KS=0.4500',
+    'Challenger GBM oot  AUC=0.7602  Gini=0.5204  KS=0.3890',
+  ];
+  const notebook = {
+    cells: [{
+      cell_type: 'code', execution_count: 1, id: 'c1', metadata: {},
+      outputs: [{ name: 'stdout', output_type: 'stream', text: printed.map((l, i) => (i < printed.length - 1 ? `${l}\n` : l)) }],
+      source: ['for name, m in models.items():\n', '    report(name, m)'],
+    }],
+    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+    nbformat: 4, nbformat_minor: 5,
+  };
+
+  it('takes each row to the line of its model and sample', async () => {
+    const run = await runEngine({
+      'notebooks/02_pd.ipynb': `${JSON.stringify(notebook, null, 1)}\n`,
+      'card.md': [
+        '# m', '',
+        '| Model | Metric | Value |', '|---|---|---|',
+        '| PD scorecard | Gini, development sample | 0.61 |',
+        '| PD scorecard | Gini, OOT sample | 0.52 |',
+        '| PD scorecard | KS, OOT sample | 0.36 |',
+        '| Challenger GBM | Gini, OOT sample | 0.52 |', '',
+      ].join('\n'),
+    });
+    // "development" is the line's "dev"; the next line (oot) is another sample, not the series' end.
+    expect(run.claim('Gini, development sample').verdict).toBe('supported');
+    // The challenger's 0.5204 on another line does not support the scorecard's row.
+    const pdOot = run.claims.find((c) => c.text.includes('PD scorecard') && c.text.includes('Gini, OOT'));
+    expect(pdOot?.verdict).toBe('contradicted');
+    expect(pdOot?.explanation).toContain('0.4718');
+    expect(run.claims.find((c) => c.text.includes('PD scorecard') && c.text.includes('KS, OOT'))?.verdict).toBe('supported');
+    expect(run.claim('Challenger GBM').verdict).toBe('supported');
+  });
+});
