@@ -26,6 +26,8 @@ export interface Claim {
   rowQualifier?: string;
   /** A row of a logged series (a per-epoch results table): the code's final value may differ. */
   series?: boolean;
+  /** Where a series row stands in its log: the row's step and epoch cells ("| 0.2419 | 1.48 | 1000 | …"). */
+  seriesAt?: { step?: number; epoch?: number };
   /** Sub-claims of a compound claim ("β1 = 0.9 and β2 = 0.999"): all must hold. */
   parts?: Claim[];
 }

@@ -180,6 +180,18 @@ const GENERIC_HEADER = /^(value|values|setting|settings|hyperparameter|hyperpara
 /** A column naming each row's quantity, beside the row label: the value's key words. */
 const NAME_HEADER = /^(metric|metrics|measure|statistic|quantity|parameter|hyperparameter|setting)$/i;
 
+/** The step and epoch cells of a series row, which place it in the run's log. */
+function seriesPosition(header: string[], cells: string[]): Claim['seriesAt'] | undefined {
+  const at = (re: RegExp): number | undefined => {
+    const j = header.findIndex((h) => re.test(h.trim()));
+    const n = j >= 0 ? parseCardNumber((cells[j] ?? '').trim()) : undefined;
+    return n && !n.percent ? n.value : undefined;
+  };
+  const step = at(/^(?:global\s+)?steps?$/i);
+  const epoch = at(/^epochs?$/i);
+  return step === undefined && epoch === undefined ? undefined : { ...(step !== undefined ? { step } : {}), ...(epoch !== undefined ? { epoch } : {}) };
+}
+
 function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, sectionNotCheckable: boolean): ClaimUnit | undefined {
   const cells = block.cells ?? [];
   const header = block.header ?? [];
@@ -191,6 +203,7 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
   // In a table comparing several things (one row per model or data set), a row's values are about
   // its label; a split name ("test") is no such qualifier.
   const rowQualifier = cells.length >= 3 && !series && !SPLIT_WORDS.test(rowLabel.trim()) ? rowLabel.trim() : undefined;
+  const seriesAt = series ? seriesPosition(header, cells) : undefined;
   const unitId = nextId();
   const atoms: Claim[] = [];
   // A long table names each row's quantity in a column of its own ("| Stage 1 | AUC | 0.64 |").
@@ -220,7 +233,7 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
         range: { start: { line: block.line, column: cellCol + a.start }, end: { line: block.line, column: cellCol + a.end } },
         context: `${rowLabel} ${colHeader} ${cell}`, keyText: a.keyText,
         keys: [...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])].filter((k) => keyTakesValue(k, a.value)),
-        value: a.value, headings: block.headings, series, rowQualifier,
+        value: a.value, headings: block.headings, series, ...(seriesAt ? { seriesAt } : {}), rowQualifier,
       });
     }
   }

@@ -43,14 +43,15 @@ const RESULT_FOLDERS = new Set(['results', 'result', 'metrics', 'eval', 'evals',
 
 /**
  * True when a file's name or folder says it holds results rather than settings: `results/`,
- * `metrics/`, `*_results.json`, `*metrics*.json`, `*scores*.json`, `eval.json`.
+ * `metrics/`, `*_results.json`, `*metrics*.json`, `*scores*.json`, `eval.json`, `trainer_state.json`.
  */
 export function looksLikeResultsPath(relPath: string): boolean {
   const parts = relPath.toLowerCase().split(/[\\/]/).filter((p) => p.length > 0);
   const name = parts.pop() ?? '';
   if (parts.some((p) => RESULT_FOLDERS.has(p))) return true;
   const stem = name.replace(/\.[^.]*$/, '');
-  return /metric|score/.test(stem) || /(^|[_.-])(results?|eval|evaluation)($|[_.-])/.test(stem);
+  // A run's logged history (the Trainer's trainer_state.json, a Keras history.json) holds results too.
+  return /metric|score/.test(stem) || /(^|[_.-])(results?|eval|evaluation|trainer_state|history)($|[_.-])/.test(stem);
 }
 
 // smol-toml ships ESM-typed declarations only, which a CommonJS-compiled module cannot `import`;

@@ -211,6 +211,9 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
     const ranked = rankFacts(claim, facts);
     return unverified(`${where(ranked[0])} has ${ranked[0].fact.path} = ${showValue(ranked[0].fact.value)}, but it may not be the same quantity as "${keyLabel(claim)}".`, ranked);
   }
+  // A row of a results table is decided at its own step of the log, not by the final value.
+  const atRow = claim.series ? decideSeriesRow(claim, facts, index, test, accept, stated) : undefined;
+  if (atRow) return atRow;
   const eff = effectiveFacts(facts, card.namedConfigs, metricKey(claim, key), new Set(contentTokens(claim.context)))
     .filter((f) => accept(numericValue(f) ?? NaN, f) && !(metricKey(claim, key) && ofOtherSample(claim, f)));
   let ranked = rankFacts(claim, eff);
@@ -285,6 +288,49 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   };
 }
 
+/**
+ * A row of a training-results table ("| 0.1647 | 2.9608 | 2000 | 0.3498 | 16.0433 |") against
+ * the log entry of the same step (or epoch) in a structured log such as the Trainer's
+ * trainer_state.json (`log_history.80.eval_wer` beside `log_history.80.step`): that entry's value
+ * is the one the row states. Undefined when no logged entry stands at the row's step.
+ */
+function decideSeriesRow(claim: Claim, facts: IndexedFact[], index: FactIndex, test: ValueTest, accept: ValueTest, stated: string): AtomDecision | undefined {
+  const at = claim.seriesAt;
+  if (!at) return undefined;
+  const positions = new Map<string, number>();
+  const place = (leaf: 'step' | 'epoch') => {
+    for (const f of index.withToken(leaf)) {
+      const v = numericValue(f);
+      if (v !== undefined && f.fact.path.endsWith(`.${leaf}`)) positions.set(`${f.fact.file}\u0000${f.fact.path}`, v);
+    }
+  };
+  place('step');
+  place('epoch');
+  const entryAt = (f: IndexedFact): boolean => {
+    const prefix = f.fact.path.slice(0, f.fact.path.lastIndexOf('.'));
+    if (prefix === '') return false;
+    const step = positions.get(`${f.fact.file}\u0000${prefix}.step`);
+    const epoch = positions.get(`${f.fact.file}\u0000${prefix}.epoch`);
+    if (at.step !== undefined && step !== undefined) return step === at.step;
+    return at.epoch !== undefined && epoch !== undefined && Math.abs(epoch - at.epoch) < 1e-3;
+  };
+  const logged = rankFacts(claim, facts.filter((f) => f.deciding && entryAt(f) && accept(numericValue(f) ?? NaN, f)));
+  if (logged.length === 0) return undefined;
+  const agreeing = logged.filter((f) => test(numericValue(f) ?? NaN, f));
+  const top = agreeing[0] ?? logged[0];
+  const position = at.step !== undefined ? `step ${at.step}` : `epoch ${at.epoch}`;
+  if (agreeing.length > 0) {
+    return {
+      verdict: 'supported', confidence: 0.9, evidence: agreeing.slice(0, 3).map((fact) => ({ fact, stance: 'supports' as const })), codeValue: showValue(top.fact.value),
+      explanation: `${where(top)} logs ${top.fact.path} = ${showValue(top.fact.value)} at ${position}, matching the card's ${stated}.`,
+    };
+  }
+  return {
+    verdict: 'contradicted', confidence: 0.85, evidence: logged.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' as const })), codeValue: showValue(top.fact.value),
+    explanation: `card: ${keyLabel(claim)} ${stated} at ${position}; ${where(top)} logs ${top.fact.path} = ${showValue(top.fact.value)} there.`,
+  };
+}
+
 function metricKey(claim: Claim, key: string | undefined): boolean {
   return claim.kind === 'metric' || (key !== undefined && isMetricKey(key));
 }
@@ -313,7 +359,7 @@ function decideOverKeys(claim: Claim, index: FactIndex, card: CardContext, test:
 
 export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
   // "| Sequence length | 2048 |" names its quantity: only a number nothing names may be a year.
-  if (isYear(n) && claim.keys.length === 0) return decideYear(claim, n, index);
+  if (isYear(n) && claim.keys.length === 0 && !claim.series) return decideYear(claim, n, index);
   if (claim.keys[0] === 'num_features' && index.withKey('num_features').length === 0) return decideFeatureCount(claim, n, index);
   return decideOverKeys(claim, index, card, (c, f) => agrees(n, c, isMeasured(f, claim)), (c) => comparable(n, c), n.raw);
 }

@@ -32,7 +32,11 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
     if (named.length > 0) best = named;
   }
   // A measured quantity logged many times: the last value in each file is the final one.
-  return lastPerFileAndKey(best);
+  const final = lastPerFileAndKey(best);
+  // A run's summary (all_results.json) states the final figure; the last entry of its logged
+  // history (trainer_state.json's `log_history.163.eval_wer`) may predate reloading the best model.
+  const summaries = final.filter((f) => isMeasuredForm(f) && !LOGGED_ENTRY.test(f.fact.path));
+  return measured && summaries.length > 0 ? final.filter((f) => !(isMeasuredForm(f) && LOGGED_ENTRY.test(f.fact.path))) : final;
 }
 
 /**
@@ -46,6 +50,9 @@ function qualifierOf(f: IndexedFact): string {
   const keyWords = new Set(f.keys.flatMap((k) => [...wordsOfKey(k)]));
   return contentTokens(leaf).filter((t) => !keyWords.has(t)).sort().join(' ');
 }
+
+/** A path through an array of logged entries: `log_history.40.eval_loss`. */
+const LOGGED_ENTRY = /\.\d+\./;
 
 /** Lines between two prints of one name in one output (a training log prints one per line or so). */
 const NOTEBOOK_SERIES_GAP = 6;
@@ -68,7 +75,8 @@ function lastPerFileAndKey(facts: IndexedFact[]): IndexedFact[] {
   if (measured.length === 0) return facts;
   const last = new Map<string, IndexedFact>();
   for (const f of [...measured].sort((a, b) => a.fact.line - b.fact.line)) {
-    const k = `${f.fact.file}\u0000${f.fact.path}`;
+    // Entries of a logged array (`log_history.40.eval_wer`) are one series: the last is the final value.
+    const k = `${f.fact.file}\u0000${f.fact.path.replace(/\.\d+(?=\.)/g, '.#')}`;
     const prev = last.get(k);
     // In a notebook, a name printed again far from its last print is another cell's result ("R2"
     // of the LGD model, then of the EAD model), not the next value of a series.
