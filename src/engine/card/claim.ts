@@ -28,6 +28,8 @@ export interface Claim {
   series?: boolean;
   /** Where a series row stands in its log: the row's step and epoch cells ("| 0.2419 | 1.48 | 1000 | …"). */
   seriesAt?: { step?: number; epoch?: number };
+  /** Reported only when supported: a clause beside a sentence's values that may or may not state a fact. */
+  optional?: boolean;
   /** Sub-claims of a compound claim ("β1 = 0.9 and β2 = 0.999"): all must hold. */
   parts?: Claim[];
 }
@@ -42,6 +44,6 @@ export type ClaimValue =
   | { type: 'plusminus'; mean: CardNumber; err: CardNumber }
   | { type: 'version'; pkg: string; version: string }
   | { type: 'license'; license: string }
-  | { type: 'name'; name: string; family?: string }
+  | { type: 'name'; name: string; family?: string; variant?: { family: string; size: string } }
   | { type: 'identifiers'; ids: string[]; action: 'dropped' | 'kept' }
   | { type: 'mention' };

@@ -3,6 +3,7 @@ import type { ClaimValue, InequalityOp } from './claim.js';
 import { findNumbers, type CardNumber } from '../verify/numbers.js';
 import { isYearish } from '../verify/factIndex.js';
 import { FAMILY_VOCABULARY } from '../verify/familyVocabulary.js';
+import { MODEL_VARIANT_FAMILIES } from '../verify/modelVariants.js';
 import { keysAroundValue } from '../verify/keyMatch.js';
 import { contentTokens } from '../verify/tokens.js';
 import { KNOWN_PACKAGES } from '../verify/packageAliases.js';
@@ -97,6 +98,16 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
   if (license && !overlaps(license.index, license.index + license[0].length)) {
     atoms.push({ start: license.index, end: license.index + license[0].length, keyText: 'license', value: { type: 'license', license: license[1] }, kind: 'license' });
     take(license.index, license.index + license[0].length);
+  }
+
+  for (const fam of MODEL_VARIANT_FAMILIES) {
+    for (const m of sentence.matchAll(fam.card)) {
+      const s = m.index ?? 0;
+      const e = s + m[0].length;
+      if (overlaps(s, e)) continue;
+      atoms.push({ start: s, end: e, keyText: tableKey ?? 'architecture', value: { type: 'name', name: m[0], variant: { family: fam.family, size: m[1].toLowerCase() } }, kind: 'architecture' });
+      take(s, e);
+    }
   }
 
   for (const entry of FAMILY_VOCABULARY) {

@@ -112,12 +112,36 @@ function isNotCheckable(doc: CardDocument, block: CardBlock): boolean {
 function sentenceUnit(doc: CardDocument, block: CardBlock, sentence: { text: string; start: number }, n: number, sectionNotCheckable: boolean): ClaimUnit | undefined {
   const range = blockRange(doc, block, sentence.start, sentence.start + sentence.text.length);
   const qualifier = labelQualifier(sentence.text);
-  const atoms = findAtoms(sentence.text).map((a, i) => ({ ...atomClaim(doc, block, sentence.start, sentence.text, a, `${n + 1}.${i + 1}`), rowQualifier: qualifier }));
+  const found = findAtoms(sentence.text);
+  const atoms: Claim[] = found.map((a, i) => ({ ...atomClaim(doc, block, sentence.start, sentence.text, a, `${n + 1}.${i + 1}`), rowQualifier: qualifier }));
+  // "Encoder: ResNet-50, initialised with ImageNet weights": a clause after the last value that
+  // names something is a claim of its own when the workspace confirms it (else it is left out).
+  const tail = trailingClause(sentence.text, found);
+  if (tail) {
+    const clause = sentence.text.slice(tail[0], tail[1]);
+    atoms.push({
+      id: `${n + 1}.${found.length + 1}`, text: clause, kind: 'other', range: blockRange(doc, block, sentence.start + tail[0], sentence.start + tail[1]),
+      context: clause, keyText: '', keys: [], value: { type: 'mention' }, headings: block.headings, span: tail, optional: true,
+    });
+  }
   if (atoms.length === 0 && !/[A-Za-z]{3,}/.test(sentence.text)) return undefined;
   return {
     id: `c${n + 1}`, text: sentence.text, range, headings: block.headings, atoms,
     notCheckable: sectionNotCheckable && atoms.length === 0, source: 'prose',
   };
+}
+
+/** The clause after a sentence's last value, when it names something ("…, initialised with ImageNet weights."). */
+function trailingClause(text: string, atoms: Atom[]): [number, number] | undefined {
+  if (atoms.length === 0) return undefined;
+  const last = Math.max(...atoms.map((a) => a.end));
+  const brk = /^[^,;]*?[,;]\s*(?:and\s+|but\s+)?/.exec(text.slice(last));
+  if (!brk) return undefined;
+  const start = last + brk[0].length;
+  const end = text.replace(/[\s.;:]+$/, '').length;
+  const clause = text.slice(start, end);
+  if (end - start < 8 || /\d/.test(clause) || namedTerms(clause).length === 0) return undefined;
+  return [start, end];
 }
 
 function labelQualifier(text: string): string | undefined {

@@ -3,7 +3,7 @@ import type { FactIndex, IndexedFact } from './factIndex.js';
 import { type AtomDecision, unverified } from './decision.js';
 import { decideNumber, decideInequality, decidePlusMinus } from './decideNumber.js';
 import { decideList, decideRange } from './decideSeries.js';
-import { decideFamily, decideMention, decideName } from './decideNames.js';
+import { decideFamily, decideMention, decideName, decideVariant } from './decideNames.js';
 import { decideConfusion } from './decideConfusion.js';
 import { decideIdentifiers } from './decideIdentifiers.js';
 import { decideLicense, decideVersion } from './decidePackages.js';
@@ -29,7 +29,7 @@ export function decideAtom(claim: Claim, index: FactIndex, card: CardContext): A
     case 'list': return decideList(claim, v.items, index, card);
     case 'version': return decideVersion(claim, v.pkg, v.version, index);
     case 'license': return decideLicense(v.license, index);
-    case 'name': return v.family ? decideFamily(claim, v.family, index) : decideName(claim, v.name, index);
+    case 'name': return v.variant ? decideVariant(claim, v.name, v.variant, index) : v.family ? decideFamily(claim, v.family, index) : decideName(claim, v.name, index);
     case 'identifiers': return decideIdentifiers(claim, v.ids, v.action, index);
     case 'mention': return decideConfusion(claim, index) ?? decideMention(claim, index);
   }

@@ -5,6 +5,7 @@ import { FAMILY_VOCABULARY, type FamilyEntry } from './familyVocabulary.js';
 import { FILE_ORDER, fileScore, lineScore, nameScore, rankFacts } from './evidenceRank.js';
 import { compact, contentTokens } from './tokens.js';
 import { identityTokensOf, MIN_IDENTITY_TOKENS } from './identityTokens.js';
+import { MODEL_VARIANT_FAMILIES, sizeIn } from './modelVariants.js';
 
 function codeMatches(entry: FamilyEntry, name: string): boolean {
   if (entry.role === 'schedule') return entry.code.some((c) => name.includes(c));
@@ -90,6 +91,42 @@ export function decideName(claim: Claim, name: string, index: FactIndex): AtomDe
   return {
     verdict: 'supported', confidence: 0.8, evidence: ranked.slice(0, 3).map((fact) => ({ fact, stance: 'supports' })),
     explanation: `${where(ranked[0])} names ${name}: ${ranked[0].fact.snippet.trim()}`,
+  };
+}
+
+/** Forms of a fact that choose a model: a setting, an argument, a constructor or a loaded name. */
+const CHOOSING_FORMS = new Set(['config', 'keyword', 'assignment', 'default', 'positional', 'call', 'import', 'flag']);
+
+/**
+ * "ResNet-50" against the sizes of its family the workspace names: supported by the same size,
+ * contradicted when the code chooses only other sizes (`encoder_name: resnet34`).
+ */
+export function decideVariant(claim: Claim, name: string, variant: { family: string; size: string }, index: FactIndex): AtomDecision {
+  const family = MODEL_VARIANT_FAMILIES.find((f) => f.family === variant.family);
+  if (!family) return decideName(claim, name, index);
+  const { names, facts } = index.names;
+  const same: IndexedFact[] = [];
+  const other: IndexedFact[] = [];
+  names.forEach((n, i) => {
+    const f = facts[i];
+    if (!f.deciding) return;
+    const size = sizeIn(n, family);
+    if (size === undefined) return;
+    if (size === variant.size || variant.size.startsWith(size)) same.push(f);
+    else if (CHOOSING_FORMS.has(f.fact.form)) other.push(f);
+  });
+  if (same.length > 0) {
+    const ranked = rankFacts(claim, [...new Set(same)]);
+    return {
+      verdict: 'supported', confidence: 0.85, evidence: ranked.slice(0, 3).map((fact) => ({ fact, stance: 'supports' })),
+      explanation: `${where(ranked[0])} names ${name}: ${ranked[0].fact.snippet.trim()}`,
+    };
+  }
+  if (other.length === 0) return unverified(`"${name}" does not appear in the workspace's code or configs.`);
+  const ranked = rankFacts(claim, [...new Set(other)]);
+  return {
+    verdict: 'contradicted', confidence: 0.8, evidence: ranked.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' })),
+    explanation: `card: ${name}; ${where(ranked[0])} uses another size of it: ${ranked[0].fact.snippet.trim()}`,
   };
 }
 

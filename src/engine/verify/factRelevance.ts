@@ -221,7 +221,8 @@ function withParts(c: Claim): Claim[] {
 function claimStrings(c: Claim): string[] {
   const v = c.value;
   switch (v.type) {
-    case 'name': return [v.name, ...(v.family ? [v.family] : [])];
+    // A sized architecture ("ResNet-50") is checked against every size of its family the code names.
+    case 'name': return [v.name, ...(v.family ? [v.family] : []), ...(v.variant ? [v.variant.family] : [])];
     case 'identifiers': return v.ids;
     case 'license': return [v.license];
     case 'version': return [v.pkg];

@@ -28,7 +28,8 @@ export function verifyUnit(unit: ClaimUnit, index: FactIndex, card: CardContext)
     const mention: Claim = { id: unit.id, text: unit.text, kind: 'other', range: unit.range, context: unit.text, keyText: '', keys: [], value: { type: 'mention' }, headings: unit.headings };
     return [toResult(unit.id, unit.text, unit.range, [{ claim: mention, d: decideAtom(mention, index, card) }])];
   }
-  const decided = resolveGlobalBatch(resolveProducts(unit.atoms.map((claim) => ({ claim, d: decideAtom(claim, index, card) })), index));
+  const decided = resolveGlobalBatch(resolveProducts(unit.atoms.map((claim) => ({ claim, d: decideAtom(claim, index, card) })), index))
+    .filter((x) => !x.claim.optional || x.d.verdict === 'supported');
   const groups = groupAtoms(unit, decided);
   if (groups.length === 1) return [toResult(unit.id, unit.text, unit.range, groups[0])];
   return groups.map((g, i) => {
