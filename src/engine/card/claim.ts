@@ -44,6 +44,6 @@ export type ClaimValue =
   | { type: 'plusminus'; mean: CardNumber; err: CardNumber }
   | { type: 'version'; pkg: string; version: string }
   | { type: 'license'; license: string }
-  | { type: 'name'; name: string; family?: string; variant?: { family: string; size: string } }
+  | { type: 'name'; name: string; family?: string; variant?: { family: string; size: string }; precision?: 'bf16' | 'fp16' | 'fp32' }
   | { type: 'identifiers'; ids: string[]; action: 'dropped' | 'kept' }
   | { type: 'mention' };

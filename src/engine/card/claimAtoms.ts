@@ -4,6 +4,7 @@ import { findNumbers, type CardNumber } from '../verify/numbers.js';
 import { isYearish } from '../verify/factIndex.js';
 import { FAMILY_VOCABULARY } from '../verify/familyVocabulary.js';
 import { MODEL_VARIANT_FAMILIES } from '../verify/modelVariants.js';
+import { CARD_PRECISION, precisionOfCard } from '../verify/decidePrecision.js';
 import { keysAroundValue } from '../verify/keyMatch.js';
 import { contentTokens } from '../verify/tokens.js';
 import { KNOWN_PACKAGES } from '../verify/packageAliases.js';
@@ -98,6 +99,15 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
   if (license && !overlaps(license.index, license.index + license[0].length)) {
     atoms.push({ start: license.index, end: license.index + license[0].length, keyText: 'license', value: { type: 'license', license: license[1] }, kind: 'license' });
     take(license.index, license.index + license[0].length);
+  }
+
+  // A training precision ("bf16 mixed", "fp16"): its digits are no quantity.
+  for (const m of sentence.matchAll(CARD_PRECISION)) {
+    const s = m.index ?? 0;
+    const e = s + m[0].length;
+    if (overlaps(s, e) || (/bit$/i.test(m[1]) && !/precision|mixed|train/i.test(sentence))) continue;
+    atoms.push({ start: s, end: e, keyText: 'numeric precision', value: { type: 'name', name: m[0], precision: precisionOfCard(m[1]) }, kind: 'compute' });
+    take(s, e);
   }
 
   for (const fam of MODEL_VARIANT_FAMILIES) {

@@ -170,7 +170,9 @@ function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: 
   const unit = atom.value.type === 'number' ? toBaseUnit(atom.value.number).unit : undefined;
   // "differs from the observed rate by at most 1.5 points": the number is the difference.
   const byDifference = /\b(differ|deviat|gap|off)\w*\b/i.test(sentence) && /\bby\s+(?:(?:at most|at least|up to|about|roughly|only|less than|more than|no more than)\s+)?$/i.test(sentence.slice(0, atom.valueStart ?? atom.start));
-  const keys = (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value) && !countsInstancesOf(k, atom.keyAfter ?? ''));
+  // A training precision is asked of the settings that choose one (the metric "precision" shares their name).
+  const keys = atom.value.type === 'name' && atom.value.precision ? ['numeric_precision', 'precision']
+    : (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value) && !countsInstancesOf(k, atom.keyAfter ?? ''));
   return {
     id,
     text: sentence.slice(atom.start, atom.end),

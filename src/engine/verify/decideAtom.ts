@@ -5,6 +5,7 @@ import { decideNumber, decideInequality, decidePlusMinus } from './decideNumber.
 import { decideList, decideRange } from './decideSeries.js';
 import { decideFamily, decideMention, decideName, decideVariant } from './decideNames.js';
 import { decideConfusion } from './decideConfusion.js';
+import { decidePrecision } from './decidePrecision.js';
 import { decideIdentifiers } from './decideIdentifiers.js';
 import { decideLicense, decideVersion } from './decidePackages.js';
 
@@ -29,7 +30,7 @@ export function decideAtom(claim: Claim, index: FactIndex, card: CardContext): A
     case 'list': return decideList(claim, v.items, index, card);
     case 'version': return decideVersion(claim, v.pkg, v.version, index);
     case 'license': return decideLicense(v.license, index);
-    case 'name': return v.variant ? decideVariant(claim, v.name, v.variant, index) : v.family ? decideFamily(claim, v.family, index) : decideName(claim, v.name, index);
+    case 'name': return v.precision ? decidePrecision(claim, v.precision, v.name, index) : v.variant ? decideVariant(claim, v.name, v.variant, index) : v.family ? decideFamily(claim, v.family, index) : decideName(claim, v.name, index);
     case 'identifiers': return decideIdentifiers(claim, v.ids, v.action, index);
     case 'mention': return decideConfusion(claim, index) ?? decideMention(claim, index);
   }

@@ -113,6 +113,8 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'difference', kind: 'metric', metric: true, both: ['difference', 'gap', 'differs', 'diff', 'calibration gap'] },
   { key: 'default_rate', kind: 'metric', metric: true, both: ['default rate', 'bad rate', 'event rate'] },
   // "weights" only on the card side: a code name ending in `weight` (`dice_weight`) is a loss weight, not a parameter count.
+  // Settings that choose a training precision (decidePrecision reads their values): no card phrase, the card's words are read by claimAtoms.
+  { key: 'numeric_precision', kind: 'compute', both: [], code: ['fp16', 'bf16', 'mixed precision'] },
   { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count'], card: ['weights'] },
 ];
 
