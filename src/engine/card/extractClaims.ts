@@ -164,6 +164,18 @@ function keyTakesValue(key: string, value: ClaimValue): boolean {
   return !(value.type === 'number' && value.number.percent && kindOfKey(key) === 'architecture');
 }
 
+/** "cosine decay to 1e-6": where a learning rate decays to is its minimum, not the rate. */
+function decayTarget(keys: string[], before: string, context: string): string[] {
+  if (!DECAYS_TO.test(before)) return keys;
+  // "decays with a cosine schedule to 1e-6": the schedule's words stand between the rate and its value.
+  if (!keys.includes('learning_rate') && !(keys.length === 0 && LEARNING_RATE_WORDS.test(context))) return keys;
+  return ['min_learning_rate', ...keys.filter((k) => k !== 'learning_rate' && k !== 'min_learning_rate')];
+}
+
+const LEARNING_RATE_WORDS = /\b(?:learning[- ]rate|lr)\b/i;
+
+const DECAYS_TO = /\b(?:decay(?:s|ed|ing)?|anneal(?:s|ed|ing)?|drops?|dropping|falls?|falling)\b[^,;.]{0,40}?\bto\s*(?:a\s+)?(?:(?:minimum|floor|final value)\s+of\s*)?$/i;
+
 function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: string, atom: Atom, id: string): Claim {
   const found = atom.keyBefore !== undefined ? keysAroundValue('', atom.keyBefore, atom.keyAfter ?? '') : keysInText(atom.keyText, 'card');
   // "80GB" is a memory size whatever the words around it name ("GPUs were ... 80GB").
@@ -171,8 +183,9 @@ function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: 
   // "differs from the observed rate by at most 1.5 points": the number is the difference.
   const byDifference = /\b(differ|deviat|gap|off)\w*\b/i.test(sentence) && /\bby\s+(?:(?:at most|at least|up to|about|roughly|only|less than|more than|no more than)\s+)?$/i.test(sentence.slice(0, atom.valueStart ?? atom.start));
   // A training precision is asked of the settings that choose one (the metric "precision" shares their name).
-  const keys = atom.value.type === 'name' && atom.value.precision ? ['numeric_precision', 'precision']
+  let keys: string[] = atom.value.type === 'name' && atom.value.precision ? ['numeric_precision', 'precision']
     : (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value) && !countsInstancesOf(k, atom.keyAfter ?? ''));
+  keys = decayTarget(keys, sentence.slice(0, atom.valueStart ?? atom.start), sentence);
   return {
     id,
     text: sentence.slice(atom.start, atom.end),
@@ -258,7 +271,7 @@ function tableUnit(doc: CardDocument, block: CardBlock, nextId: () => string, se
         id: `${unitId}.${j}.${atoms.length + 1}`, text: display, kind: a.kind ?? kindForValue(a.value, keys),
         range: { start: { line: block.line, column: cellCol + a.start }, end: { line: block.line, column: cellCol + a.end } },
         context: `${rowLabel} ${colHeader} ${cell}`, keyText: a.keyText,
-        keys: [...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])].filter((k) => keyTakesValue(k, a.value)),
+        keys: decayTarget([...new Set([...keys, ...(a.keyBefore !== undefined ? keysAroundValue('', a.keyBefore, a.keyAfter ?? '') : [])])].filter((k) => keyTakesValue(k, a.value)), cell.slice(0, a.valueStart ?? a.start), `${tableKey} ${cell}`),
         value: a.value, headings: block.headings, series, ...(seriesAt ? { seriesAt } : {}), rowQualifier,
       });
     }

@@ -104,3 +104,21 @@ describe('claims the vocabulary used to misread', () => {
     expect(run.claim('3 input channels').verdict).toBe('supported');
   });
 });
+
+describe('where a learning rate decays to', () => {
+  it('is the schedule\'s minimum, in prose and in a table cell', async () => {
+    const run = await runEngine({
+      'configs/optimizer.yaml': 'lr: 3.0e-4\n',
+      'configs/scheduler.yaml': 'name: cosine\nmin_lr: 1.0e-6\n',
+      'card.md': [
+        '# m', '',
+        'The learning rate of 3e-4 decays with a cosine schedule to 1e-6.', '',
+        '| Hyperparameter | Value |', '|---|---|', '| LR schedule | cosine decay to 1e-5 |', '',
+      ].join('\n'),
+    });
+    expect(run.claims.find((c) => c.cardValue === '1e-6')?.verdict).toBe('supported');
+    const cell = run.claims.find((c) => c.text.includes('LR schedule') && c.cardValue === '1e-5');
+    expect(cell?.verdict).toBe('contradicted');
+    expect(cell?.explanation).toContain('min_lr');
+  });
+});
