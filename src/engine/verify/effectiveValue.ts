@@ -9,6 +9,7 @@ import { contentTokens, SAMPLE_WORDS } from './tokens.js';
 export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, measured = false, claimWords?: ReadonlySet<string>): IndexedFact[] {
   let deciding = facts.filter((f) => f.deciding);
   if (deciding.length === 0) return [];
+  deciding = withoutComposedOverrides(deciding);
   const configs = new Set(deciding.map((f) => f.configName).filter((n): n is string => n !== undefined));
   if (configs.size > 1) {
     const named = [...configs].filter((c) => namedConfigs.has(c));
@@ -49,6 +50,37 @@ function qualifierOf(f: IndexedFact): string {
   const leaf = name.slice(name.lastIndexOf('.') + 1);
   const keyWords = new Set(f.keys.flatMap((k) => [...wordsOfKey(k)]));
   return contentTokens(leaf).filter((t) => !keyWords.has(t)).sort().join(' ');
+}
+
+const YAML = /\.ya?ml$/i;
+
+/**
+ * Hydra composes a run's config from group files (configs/trainer/default.yaml) under the primary
+ * config beside them (configs/train.yaml), whose own keys come last and win: `trainer:
+ * max_epochs: 80` in train.yaml overrides `max_epochs: 100` in any option of the trainer group.
+ * A group file's value the primary sets again under the group's name is not the run's.
+ */
+function withoutComposedOverrides(facts: IndexedFact[]): IndexedFact[] {
+  const yaml = facts.filter((f) => YAML.test(f.fact.file));
+  if (yaml.length < 2) return facts;
+  const composed = new Set(yaml.map((f) => `${dirOf(f.fact.file)}\u0000${f.fact.path}`));
+  const overridden = (f: IndexedFact): boolean => {
+    const dirs = dirOf(f.fact.file).split('/');
+    // Each ancestor folder may hold the primary; the folders below it name the group (model/encoder).
+    for (let k = dirs.length - 1; k >= 1; k--) {
+      const root = dirs.slice(0, k).join('/');
+      const group = dirs.slice(k).join('.');
+      if (composed.has(`${root}\u0000${group}.${f.fact.path}`)) return true;
+    }
+    return false;
+  };
+  const out = facts.filter((f) => !YAML.test(f.fact.file) || !overridden(f));
+  return out.length > 0 ? out : facts;
+}
+
+function dirOf(file: string): string {
+  const at = file.lastIndexOf('/');
+  return at < 0 ? '' : file.slice(0, at);
 }
 
 /** A path through an array of logged entries: `log_history.40.eval_loss`. */

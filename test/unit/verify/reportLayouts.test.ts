@@ -114,3 +114,19 @@ describe('metrics printed per model and sample', () => {
     expect(run.claim('Challenger GBM').verdict).toBe('supported');
   });
 });
+
+describe('a Hydra config composed from groups', () => {
+  it('takes the primary config\'s override over the group default', async () => {
+    const run = await runEngine({
+      'configs/train.yaml': 'defaults:\n  - trainer: default\n  - model: unet\n  - _self_\n\ntrainer:\n  max_epochs: 80\n',
+      'configs/trainer/default.yaml': 'max_epochs: 100\nprecision: 16-mixed\n',
+      'configs/trainer/debug.yaml': 'max_epochs: 2\n',
+      'configs/model/unet.yaml': 'dropout: 0.1\n',
+      'card.md': '# m\n\n| Setting | Value |\n|---|---|\n| Max epochs | 100 |\n| Dropout | 0.1 |\n',
+    });
+    const epochs = run.claim('Max epochs');
+    expect(epochs.verdict).toBe('contradicted');
+    expect(epochs.explanation).toContain('80');
+    expect(run.claim('Dropout').verdict).toBe('supported');
+  });
+});
