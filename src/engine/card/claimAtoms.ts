@@ -36,7 +36,7 @@ const INEQUALITY_BEFORE: [RegExp, InequalityOp][] = [
   [/(?:at least|no less than|not less than|≥|>=)\s*$/i, '>='],
   [/(?:above|more than|greater than|higher than|exceeds?|exceeding|>)\s*$/i, '>'],
   [/(?:at most|no more than|not more than|≤|<=)\s*$/i, '<='],
-  [/(?:below|under|less than|lower than|<)\s*$/i, '<'],
+  [/(?:below|under|less than|fewer than|lower than|shorter than|<)\s*$/i, '<'],
 ];
 
 /** Words that bound a rate ("over 90%", "within 1.5 points") but not a count ("over 2 steps", "up to 15 bins"). */
@@ -276,7 +276,8 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   const afterBracket = b > 0 && /\s[([]\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
   // Nor is the count noun of the value before it in a list ("4 layers, 4 heads, 128 ...").
   const afterListComma = b > 0 && floor > 0 && /,\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
-  while (b > 0 && !afterBracket && !afterListComma && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|=)\b/gi, ''))) b--;
+  // (Nor do the words of a bound: "an Information Value (IV) below 0.02".)
+  while (b > 0 && !afterBracket && !afterListComma && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|below|above|under|over|than|less|more|fewer|greater|higher|lower|least|most|exceeds?|exceeding|up|=)\b/gi, ''))) b--;
   // A value inside parentheses is about the noun before them ("2 frequency masks (width up to 15)"):
   // that clause joins its key words, and keysAroundValue weighs it first.
   const inParentheses = b > 0 && !afterBracket && /\(\s*$/.test(s.slice(0, breaks[b]));

@@ -187,7 +187,9 @@ export function unknownQualifiers(claim: Claim, index: FactIndex, key: string | 
   const words = contentTokens(claim.context).filter((w) => !METRIC_GENERIC.has(w) && !keyWords.has(w) && !/^\d+(\.\d+)?$/.test(w) && w.length > 1);
   const unknown = [...new Set(words.filter((w) => !index.hasWord(w)))];
   // A named data set the workspace never names ("CIFAR-10-C") is a qualifier on its own.
-  const unknownNames = namedTerms(claim.context).filter((t) => !GENERIC_SPLIT_NAMES.has(compact(t)) && !index.hasName(compact(t)));
+  // …but not a capitalised name of the metric itself ("Mean Dice", "Macro F1").
+  const unknownNames = namedTerms(claim.context).filter((t) => !GENERIC_SPLIT_NAMES.has(compact(t)) && !index.hasName(compact(t))
+    && !contentTokens(t).every((w) => METRIC_GENERIC.has(w) || keyWords.has(w)));
   // One unfamiliar word ("coefficient") is wording; two, or an unknown name, is another evaluation.
   return unknownNames.length > 0 ? [...unknownNames, ...unknown] : unknown.length >= 2 ? unknown : [];
 }
@@ -255,6 +257,13 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   }
   if (ranked.every((f) => (f.fact.flags ?? []).includes('signature'))) {
     return unverified(`Only a function's default argument sets this (${where(ranked[0])}: ${ranked[0].fact.rawKey} = ${showValue(ranked[0].fact.value)}); callers may pass another value.`, ranked);
+  }
+  // "Mean Dice (test)" against dice.mean, dice.lungs, dice.heart: a figure whose name says nothing
+  // the claim does not is the one it states; the per-class ones name parts the claim never does.
+  if (metricKey(claim, key)) {
+    const words = new Set([...contentTokens(`${claim.context} ${claim.keyText}`), ...(key ? wordsOfKey(key) : [])]);
+    const precise = ranked.filter((f) => contentTokens(f.fact.path).every((w) => words.has(w) || /^\d/.test(w)));
+    if (precise.length > 0) ranked = precise;
   }
   const split = disagreeingPlaces(claim, ranked);
   if (split) return unverified(split, ranked);
@@ -371,9 +380,17 @@ export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card
  */
 const THRESHOLD_WORDS = /\b(?:triggers?|triggered|alerts?|alarms?|breach(?:es)?|escalat\w*|flag(?:s|ged)?)\b/i;
 
+/** Verbs of a rule that filters by a threshold. */
+const FILTER_RULE = /\b(?:dropped|removed|excluded|discarded|filtered(?: out)?|rejected|omitted|pruned|were dropped|are dropped)\b/i;
+
 export function decideInequality(claim: Claim, op: InequalityOp, bound: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
   // A monitoring trigger states the threshold the code compares with, not what a run measured:
   // the measured PSI of 0.08 says nothing against "red above 0.25"; `PSI_RED = 0.25` supports it.
+  // "Characteristics with an IV below 0.02 were dropped", "accounts with fewer than 3 months on book
+  // were excluded": a filter's rule states its threshold, which the code's setting must equal.
+  if (claim.keys.length > 0 && !claim.keys.some(isMetricKey) && FILTER_RULE.test(claim.context)) {
+    return decideOverKeys(claim, index, card, (c, f) => agrees(bound, c, isMeasured(f, claim)), (c) => comparable(bound, c), bound.raw);
+  }
   if (claim.keys.some(isMetricKey) && THRESHOLD_WORDS.test(claim.keyText)) {
     const setting: Claim = { ...claim, kind: 'procedure', keys: claim.keys.filter((k) => !isMetricKey(k)) };
     return decideOverKeys(setting, index, card, (c, f) => agrees(bound, c, false) && !isMeasuredForm(f), (c, f) => comparable(bound, c) && !isMeasuredForm(f), bound.raw);

@@ -19,6 +19,8 @@ export interface KeyEntry {
   countNouns?: string[];
   /** The base unit a card's number for this key carries ("16 kHz"); a number in another unit is another quantity. */
   unit?: 's' | 'Hz' | 'byte';
+  /** Only a number in `unit` names this key: "longer than 20 seconds" is a duration, "longer than 256 tokens" is not. */
+  requiresUnit?: boolean;
 }
 
 export const KEY_VOCABULARY: KeyEntry[] = [
@@ -109,12 +111,24 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'perplexity', kind: 'metric', metric: true, both: ['perplexity', 'ppl'] },
   { key: 'bleu', kind: 'metric', metric: true, both: ['bleu'] },
   { key: 'wer', kind: 'metric', metric: true, both: ['wer', 'word error rate'] },
+  { key: 'dice', kind: 'metric', metric: true, both: ['dice', 'dice score', 'dice coefficient', 'mean dice', 'dsc'] },
+  { key: 'iou', kind: 'metric', metric: true, both: ['iou', 'mean iou', 'miou', 'jaccard', 'intersection over union', 'jaccard index'] },
+  { key: 'cer', kind: 'metric', metric: true, both: ['cer', 'character error rate'] },
+  { key: 'mse', kind: 'metric', metric: true, both: ['mse', 'mean squared error'] },
+  { key: 'log_loss', kind: 'metric', metric: true, both: ['log loss', 'logloss', 'logistic loss'] },
+  { key: 'brier', kind: 'metric', metric: true, both: ['brier', 'brier score'] },
+  { key: 'average_precision', kind: 'metric', metric: true, both: ['average precision', 'pr auc', 'auprc', 'auc pr', 'precision recall auc'] },
   { key: 'psi', kind: 'metric', metric: true, both: ['psi', 'population stability index', 'stability index'] },
   { key: 'difference', kind: 'metric', metric: true, both: ['difference', 'gap', 'differs', 'diff', 'calibration gap'] },
   { key: 'default_rate', kind: 'metric', metric: true, both: ['default rate', 'bad rate', 'event rate'] },
   // "weights" only on the card side: a code name ending in `weight` (`dice_weight`) is a loss weight, not a parameter count.
   // Settings that choose a training precision (decidePrecision reads their values): no card phrase, the card's words are read by claimAtoms.
   { key: 'numeric_precision', kind: 'compute', both: [], code: ['fp16', 'bf16', 'mixed precision'] },
+  { key: 'max_duration', kind: 'data', unit: 's', requiresUnit: true, both: ['max duration', 'maximum duration', 'max duration seconds', 'max audio length', 'max clip length', 'max duration s'], card: ['longer than', 'clips longer', 'duration'] },
+  { key: 'train_runtime', kind: 'compute', metric: true, unit: 's', requiresUnit: true, both: ['train runtime', 'training time', 'wall clock time', 'wall clock', 'training took', 'run took', 'training runtime'] },
+  { key: 'eval_runtime', kind: 'compute', metric: true, unit: 's', requiresUnit: true, both: ['eval runtime', 'evaluation runtime', 'evaluation time'] },
+  // Thresholds of scorecard development: an Information Value below which characteristics are dropped.
+  { key: 'iv', kind: 'procedure', both: ['information value', 'iv', 'iv min', 'min iv', 'iv cutoff', 'iv threshold'] },
   { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count'], card: ['weights'] },
 ];
 
@@ -147,5 +161,8 @@ const UNIT_OF_KEY = new Map(KEY_VOCABULARY.map((e) => [e.key, e.unit]));
 
 /** Whether a card number in `unit` (a base unit, or none) can be the value of `key`. */
 export function keyTakesUnit(key: string, unit: string | undefined): boolean {
-  return unit === undefined || UNIT_OF_KEY.get(key) === unit;
+  if (unit === undefined) return !UNIT_REQUIRED.has(key);
+  return UNIT_OF_KEY.get(key) === unit;
 }
+
+const UNIT_REQUIRED = new Set(KEY_VOCABULARY.filter((e) => e.requiresUnit).map((e) => e.key));
