@@ -164,8 +164,14 @@ function samplesIn(tokens: Iterable<string>): Set<string> {
  * A measured figure whose line names only samples other than the claim's ("PD scorecard dev
  * Gini=0.61" for "Gini, OOT sample") is another evaluation's: it neither supports nor contradicts.
  */
+const claimSamples = new WeakMap<Claim, Set<string>>();
+
 function ofOtherSample(claim: Claim, f: IndexedFact): boolean {
-  const wanted = samplesIn(contentTokens(`${claim.context} ${claim.keyText}`));
+  let wanted = claimSamples.get(claim);
+  if (!wanted) {
+    wanted = samplesIn(contentTokens(`${claim.context} ${claim.keyText}`));
+    claimSamples.set(claim, wanted);
+  }
   if (wanted.size === 0) return false;
   const named = samplesIn([...f.snippetTokens, ...f.tokens]);
   if (named.size === 0) return false;
@@ -216,8 +222,9 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   // A row of a results table is decided at its own step of the log, not by the final value.
   const atRow = claim.series ? decideSeriesRow(claim, facts, index, test, accept, stated) : undefined;
   if (atRow) return atRow;
-  const eff = effectiveFacts(facts, card.namedConfigs, metricKey(claim, key), new Set(contentTokens(claim.context)))
-    .filter((f) => accept(numericValue(f) ?? NaN, f) && !(metricKey(claim, key) && ofOtherSample(claim, f)));
+  const metric = metricKey(claim, key);
+  const eff = effectiveFacts(facts, card.namedConfigs, metric, new Set(contentTokens(claim.context)))
+    .filter((f) => accept(numericValue(f) ?? NaN, f) && !(metric && ofOtherSample(claim, f)));
   let ranked = rankFacts(claim, eff);
   // A row of a table by model ("| PD scorecard | Gini, OOT sample | 0.52 |") is about the places
   // that name that model, when some do: the challenger's Gini on the next line is another model's.

@@ -46,11 +46,31 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
  * in spelling (`lr`, `learning_rate`, `args.lr`) are one setting.
  */
 function qualifierOf(f: IndexedFact): string {
+  const known = QUALIFIER_OF.get(f);
+  if (known !== undefined) return known;
+  const q = qualifierOfName(f);
+  QUALIFIER_OF.set(f, q);
+  return q;
+}
+
+const QUALIFIER_OF = new WeakMap<IndexedFact, string>();
+
+function qualifierOfName(f: IndexedFact): string {
   const name = f.fact.path || f.fact.rawKey;
   const leaf = name.slice(name.lastIndexOf('.') + 1);
-  const keyWords = new Set(f.keys.flatMap((k) => [...wordsOfKey(k)]));
-  return contentTokens(leaf).filter((t) => !keyWords.has(t)).sort().join(' ');
+  const memoKey = `${leaf}\u0000${f.keys.join(' ')}`;
+  let q = QUALIFIERS.get(memoKey);
+  if (q === undefined) {
+    q = contentTokens(leaf).filter((t) => !f.keys.some((k) => wordsOfKey(k).has(t))).sort().join(' ');
+    if (QUALIFIERS.size >= MAX_QUALIFIERS) QUALIFIERS.clear();
+    QUALIFIERS.set(memoKey, q);
+  }
+  return q;
 }
+
+/** qualifierOf's answers by leaf name and keys: names repeat across thousands of facts. */
+const QUALIFIERS = new Map<string, string>();
+const MAX_QUALIFIERS = 20_000;
 
 const YAML = /\.ya?ml$/i;
 
@@ -63,7 +83,11 @@ const YAML = /\.ya?ml$/i;
 function withoutComposedOverrides(facts: IndexedFact[]): IndexedFact[] {
   const yaml = facts.filter((f) => YAML.test(f.fact.file));
   if (yaml.length < 2) return facts;
-  const composed = new Set(yaml.map((f) => `${dirOf(f.fact.file)}\u0000${f.fact.path}`));
+  // Only a key under a group folder's name can override: most candidate sets have none.
+  const groups = new Set(yaml.map((f) => { const d = dirOf(f.fact.file); return d.slice(d.lastIndexOf('/') + 1); }));
+  const primaries = yaml.filter((f) => { const dot = f.fact.path.indexOf('.'); return dot > 0 && groups.has(f.fact.path.slice(0, dot)); });
+  if (primaries.length === 0) return facts;
+  const composed = new Set(primaries.map((f) => `${dirOf(f.fact.file)}\u0000${f.fact.path}`));
   const overridden = (f: IndexedFact): boolean => {
     const dirs = dirOf(f.fact.file).split('/');
     // Each ancestor folder may hold the primary; the folders below it name the group (model/encoder).

@@ -132,6 +132,14 @@ export function kindOfKey(key: string): ClaimKind {
 }
 
 /** The words a card may use to name a key ("roc", "auc" for auc): not qualifiers of an evaluation. */
-export function wordsOfKey(key: string): Set<string> {
-  return new Set(CARD_PHRASES.filter((p) => p.key === key).flatMap((p) => p.tokens));
+export function wordsOfKey(key: string): ReadonlySet<string> {
+  let words = KEY_WORDS.get(key);
+  if (!words) {
+    words = new Set(CARD_PHRASES.filter((p) => p.key === key).flatMap((p) => p.tokens));
+    KEY_WORDS.set(key, words);
+  }
+  return words;
 }
+
+/** wordsOfKey's answers: the vocabulary is fixed, and decisions ask per candidate fact. */
+const KEY_WORDS = new Map<string, ReadonlySet<string>>();
