@@ -58,7 +58,7 @@ const NOT_PACKAGE_NAMES = new Set([
 
 const DROP_VERBS = /\b(dropped|drop|removed|excluded|exclude|discarded|omitted|left out|not used|never used|removes|drops|excludes)\b/i;
 const KEEP_VERBS = /\b(one-hot|encoded|used as|uses|features?|inputs?|columns?|labels?|classes|includes?|consists? of|selected)\b/i;
-const CLAUSE_BREAK = /[;:()[\]]|,\s|\s(?:and|while|whereas|but)\s/g;
+const CLAUSE_BREAK = /[;:()[\]]|,\s|\s(?:and|while|whereas|but|so that|such that)\s/g;
 
 export function findAtoms(sentence: string, tableKey?: string): Atom[] {
   const atoms: Atom[] = [];
@@ -126,7 +126,7 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
       for (const m of sentence.matchAll(re)) {
         const s = m.index ?? 0;
         const e = s + m[0].length;
-        if (overlaps(s, e)) continue;
+        if (overlaps(s, e) || !namesFamily(sentence, s, e)) continue;
         atoms.push({ start: s, end: e, keyText: tableKey ?? entry.role, value: { type: 'name', name: m[0], family: entry.family },
           kind: entry.role === 'estimator' || entry.role === 'network' ? 'architecture' : 'hyperparameter' });
         take(s, e);
@@ -140,6 +140,9 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
     take(ids.start, ids.end);
   }
 
+  // A numbered paragraph's number ("7.1 The decision threshold …") is no value.
+  const paragraphNumber = /^\s*\d+(?:\.\d+)+\.?\s+(?=[A-Z])/.exec(sentence);
+  if (paragraphNumber) take(0, paragraphNumber[0].trimEnd().length);
   const numbers = findNumbers(sentence, { words: true })
     .map((n): NumberToken => ({ ...n, end: n.index + n.raw.length }))
     .filter((n) => /\d/.test(n.raw) || countsNoun(sentence, n))
@@ -152,6 +155,15 @@ export function findAtoms(sentence: string, tableKey?: string): Atom[] {
 
   atoms.sort((a, b) => a.start - b.start);
   return atoms;
+}
+
+/**
+ * Whether a family's word stands as the family's name: not inside an identifier (XGBoost's
+ * `binary:logistic` objective) and not naming a loss or link ("logistic loss", "sigmoid output").
+ */
+function namesFamily(s: string, start: number, end: number): boolean {
+  if (/[:_./]$/.test(s.slice(0, start)) || /^[:_./]\w/.test(s.slice(end))) return false;
+  return !/^\s+(?:loss|objective|link|function|activation|output|units?|layer|head)\b/i.test(s.slice(end));
 }
 
 /** End offsets of numbers multiplied together in the card's words: "16 per GPU × 4 steps × 8 GPUs". */
@@ -277,7 +289,9 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   // Nor is the count noun of the value before it in a list ("4 layers, 4 heads, 128 ...").
   const afterListComma = b > 0 && floor > 0 && /,\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
   // (Nor do the words of a bound: "an Information Value (IV) below 0.02".)
-  while (b > 0 && !afterBracket && !afterListComma && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|below|above|under|over|than|less|more|fewer|greater|higher|lower|least|most|exceeds?|exceeding|up|=)\b/gi, ''))) b--;
+  // A clause "so that 0.5% of … are alerted" has the value for its subject: what came before is not its key.
+  const afterSoThat = b > 0 && /\s(?:so|such) that\s*$/i.test(s.slice(0, breaks[b]));
+  while (b > 0 && !afterBracket && !afterListComma && !afterSoThat && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|below|above|under|over|than|less|more|fewer|greater|higher|lower|least|most|exceeds?|exceeding|up|=)\b/gi, ''))) b--;
   // A value inside parentheses is about the noun before them ("2 frequency masks (width up to 15)"):
   // that clause joins its key words, and keysAroundValue weighs it first.
   const inParentheses = b > 0 && !afterBracket && /\(\s*$/.test(s.slice(0, breaks[b]));

@@ -174,6 +174,9 @@ function decayTarget(keys: string[], before: string, context: string): string[] 
 
 const LEARNING_RATE_WORDS = /\b(?:learning[- ]rate|lr)\b/i;
 
+const POSITION_BEFORE = /\b(?:epoch|step|iteration|iter|layer|fold|round|block|checkpoint)\s*#?\s*$/i;
+const COUNTED_BY_POSITION = new Set(['epochs', 'max_steps', 'num_layers', 'n_splits', 'n_estimators', 'warmup']);
+
 const DECAYS_TO = /\b(?:decay(?:s|ed|ing)?|anneal(?:s|ed|ing)?|drops?|dropping|falls?|falling)\b[^,;.]{0,40}?\bto\s*(?:a\s+)?(?:(?:minimum|floor|final value)\s+of\s*)?$/i;
 
 function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: string, atom: Atom, id: string): Claim {
@@ -186,6 +189,8 @@ function atomClaim(doc: CardDocument, block: CardBlock, base: number, sentence: 
   let keys: string[] = atom.value.type === 'name' && atom.value.precision ? ['numeric_precision', 'precision']
     : (byDifference ? ['difference', ...found.filter((k) => k !== 'difference')] : found).filter((k) => keyTakesUnit(k, unit) && keyTakesValue(k, atom.value) && !countsInstancesOf(k, atom.keyAfter ?? ''));
   keys = decayTarget(keys, sentence.slice(0, atom.valueStart ?? atom.start), sentence);
+  // "peaked in epoch 34", "(step 2000)": a singular noun before the number names a position, not a count.
+  if (POSITION_BEFORE.test(atom.keyBefore ?? '')) keys = keys.filter((k) => !COUNTED_BY_POSITION.has(k));
   return {
     id,
     text: sentence.slice(atom.start, atom.end),

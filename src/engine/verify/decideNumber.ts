@@ -208,7 +208,8 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   if (facts.length === 0) return unverified(`No setting or result in the workspace names ${claim.keyText ? `"${keyLabel(claim)}"` : 'this value'}.`);
   if (!strong) {
     // Words in common but no known key: agreement supports, disagreement proves nothing.
-    const agreeingWeak = rankFacts(claim, facts.filter((f) => f.deciding && accept(numericValue(f) ?? NaN, f) && test(numericValue(f) ?? NaN, f)));
+    const metric = metricKey(claim, key);
+    const agreeingWeak = rankFacts(claim, facts.filter((f) => f.deciding && accept(numericValue(f) ?? NaN, f) && test(numericValue(f) ?? NaN, f) && !(metric && ofOtherSample(claim, f))));
     if (agreeingWeak.length > 0) {
       const f = agreeingWeak[0];
       return {
@@ -235,8 +236,11 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   }
   // A metric the claim's words place ("the PD model's AUC") is that evaluation's: another one's
   // equal figure (the LGD model's AUC) does not support it.
-  const placed = metricKey(claim, key) && ranked.length > 1 ? contextScore(claim, ranked[0]) : undefined;
-  const agreeing = ranked.filter((f) => test(numericValue(f) ?? NaN, f) && (placed === undefined || contextScore(claim, f) >= placed));
+  const placed = metric && ranked.length > 1 ? contextScore(claim, ranked[0]) : undefined;
+  // "Mean Dice (test)" against dice.mean, dice.lungs, dice.heart: a figure whose name says nothing
+  // the claim does not is the one it states; the per-class ones name parts the claim never does.
+  const precise = metric ? preciselyNamed(claim, key, ranked) : [];
+  const agreeing = ranked.filter((f) => test(numericValue(f) ?? NaN, f) && (placed === undefined || contextScore(claim, f) >= placed || precise.includes(f)));
   const inEff = new Set(eff);
   const others = rankFacts(claim, facts.filter((f) => !inEff.has(f))).slice(0, 2);
   if (agreeing.length > 0) {
@@ -265,13 +269,7 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
   if (ranked.every((f) => (f.fact.flags ?? []).includes('signature'))) {
     return unverified(`Only a function's default argument sets this (${where(ranked[0])}: ${ranked[0].fact.rawKey} = ${showValue(ranked[0].fact.value)}); callers may pass another value.`, ranked);
   }
-  // "Mean Dice (test)" against dice.mean, dice.lungs, dice.heart: a figure whose name says nothing
-  // the claim does not is the one it states; the per-class ones name parts the claim never does.
-  if (metricKey(claim, key)) {
-    const words = new Set([...contentTokens(`${claim.context} ${claim.keyText}`), ...(key ? wordsOfKey(key) : [])]);
-    const precise = ranked.filter((f) => contentTokens(f.fact.path).every((w) => words.has(w) || /^\d/.test(w)));
-    if (precise.length > 0) ranked = precise;
-  }
+  if (precise.length > 0) ranked = precise;
   const split = disagreeingPlaces(claim, ranked);
   if (split) return unverified(split, ranked);
   if (claim.rowQualifier && !mentions(ranked[0], claim.rowQualifier)) {
@@ -345,6 +343,12 @@ function decideSeriesRow(claim: Claim, facts: IndexedFact[], index: FactIndex, t
     verdict: 'contradicted', confidence: 0.85, evidence: logged.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' as const })), codeValue: showValue(top.fact.value),
     explanation: `card: ${keyLabel(claim)} ${stated} at ${position}; ${where(top)} logs ${top.fact.path} = ${showValue(top.fact.value)} there.`,
   };
+}
+
+/** The facts among `ranked` whose names say nothing the claim's words (and its key's) do not. */
+function preciselyNamed(claim: Claim, key: string | undefined, ranked: IndexedFact[]): IndexedFact[] {
+  const words = new Set([...contentTokens(`${claim.context} ${claim.keyText}`), ...(key ? wordsOfKey(key) : [])]);
+  return ranked.filter((f) => contentTokens(f.fact.path).every((w) => words.has(w) || /^\d/.test(w)));
 }
 
 function metricKey(claim: Claim, key: string | undefined): boolean {

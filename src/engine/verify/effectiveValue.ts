@@ -31,6 +31,7 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
     const says = (q: string) => claimWords.has(q) || (q.length >= 5 && said.some((w) => w.length >= 5 && (w.startsWith(q) || q.startsWith(w))));
     const named = best.filter((f) => { const q = qualifiers.get(f) ?? ''; return q !== '' && q.split(' ').every(says); });
     if (named.length > 0) best = named;
+    else if (!measured) best = unqualifiedSetting(best, qualifiers, says);
   }
   // A measured quantity logged many times: the last value in each file is the final one.
   const final = lastPerFileAndKey(best);
@@ -39,6 +40,36 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
   const summaries = final.filter((f) => isMeasuredForm(f) && !LOGGED_ENTRY.test(f.fact.path));
   return measured && summaries.length > 0 ? final.filter((f) => !(isMeasuredForm(f) && LOGGED_ENTRY.test(f.fact.path))) : final;
 }
+
+/** Words of a setting's name that tie it to evaluation, data handling or another phase than training. */
+const OTHER_PHASE = new Set(contentTokens('eval evaluation test tests valid validation predict prediction inference generation data split shuffle sampler smoke debug prepare preprocessing'));
+
+/**
+ * A claim that qualifies its setting by nothing ("Micro-batch: 8 sequences per GPU", "Random
+ * seed: 1234") states the training setting: the plainly named one (`seed`) over `split_seed`, and
+ * the training batch over `per_device_eval_batch_size`. Left as is when nothing is plainer.
+ */
+function unqualifiedSetting(best: IndexedFact[], qualifiers: Map<IndexedFact, string>, says: (w: string) => boolean): IndexedFact[] {
+  // Another phase by the setting's name, its command (`lm_eval --batch_size 8`) or its file
+  // (eval/run_eval.sh, data/prepare_mix.py).
+  const otherPhase = (f: IndexedFact) => [...(qualifiers.get(f) ?? '').split(' '), ...phaseWordsOf(f)].some((w) => OTHER_PHASE.has(w) && !says(w));
+  const training = best.filter((f) => !otherPhase(f));
+  if (training.length > 0 && training.length < best.length) best = training;
+  const plain = best.filter((f) => (qualifiers.get(f) ?? '') === '');
+  return plain.length > 0 && plain.length < best.length ? plain : best;
+}
+
+/** Words of a fact's file path and command that may name its phase. */
+function phaseWordsOf(f: IndexedFact): string[] {
+  let words = PHASE_WORDS.get(f);
+  if (!words) {
+    words = contentTokens(`${f.fact.file.replace(/\.[a-z0-9]+$/i, '')} ${f.fact.call ?? ''}`);
+    PHASE_WORDS.set(f, words);
+  }
+  return words;
+}
+
+const PHASE_WORDS = new WeakMap<IndexedFact, string[]>();
 
 /**
  * What sets a fact's name apart from others of its key: the words of its last name segment the

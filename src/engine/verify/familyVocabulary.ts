@@ -17,7 +17,7 @@ export interface FamilyEntry {
 export const FAMILY_VOCABULARY: FamilyEntry[] = [
   { family: 'logistic regression', role: 'estimator', card: ['logistic regression', 'logit model', 'logistic'], code: ['logisticregression', 'logit', 'sgdclassifier'] },
   { family: 'linear regression', role: 'estimator', card: ['linear regression', 'ordinary least squares', 'ols'], code: ['linearregression', 'ols', 'ridge', 'lasso', 'elasticnet'] },
-  { family: 'gradient boosting', role: 'estimator', card: ['gradient boosting', 'gradient boosted', 'gbm', 'xgboost', 'lightgbm', 'catboost', 'boosted trees'], code: ['gradientboosting', 'histgradientboosting', 'xgb', 'lgbm', 'catboost', 'xgboost', 'lightgbm'] },
+  { family: 'gradient boosting', role: 'estimator', card: ['gradient boosted decision trees', 'gradient boosted decision tree', 'gradient boosted trees', 'boosted decision trees', 'gbdt', 'gradient boosting', 'gradient boosted', 'gbm', 'xgboost', 'lightgbm', 'catboost', 'boosted trees'], code: ['gradientboosting', 'histgradientboosting', 'xgb', 'lgbm', 'catboost', 'xgboost', 'lightgbm'] },
   { family: 'random forest', role: 'estimator', card: ['random forest'], code: ['randomforest'] },
   { family: 'decision tree', role: 'estimator', card: ['decision tree'], code: ['decisiontree'] },
   { family: 'support vector machine', role: 'estimator', card: ['support vector', 'svm'], code: ['svc', 'svr', 'linearsvc', 'svm'] },
