@@ -649,6 +649,8 @@ function namesOf(f: Fact): string[] {
   }
   const strings = typeof f.value === 'string' ? [f.value] : Array.isArray(f.value) ? f.value.filter((x): x is string => typeof x === 'string') : [];
   if (f.form !== 'call' && f.form !== 'import') for (const s of strings) if (s.length <= 80) out.push(compact(s));
+  // A name used as a key: a data mixture's `"HuggingFaceH4/ultrachat_200k": 0.55`.
+  if (/[/-]/.test(f.rawKey) && f.rawKey.length <= 80) out.push(compact(f.rawKey));
   return out.filter((n) => n.length >= 2);
 }
 

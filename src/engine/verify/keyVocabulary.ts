@@ -45,6 +45,12 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'layer_norm_eps', kind: 'architecture', both: ['layer norm epsilon', 'norm eps', 'layer norm eps', 'norm epsilon', 'layernorm epsilon', 'layernorm eps'] },
   { key: 'dropout', kind: 'hyperparameter', both: ['dropout', 'dropout rate', 'drop rate', 'dropout p', 'dropout probability'], code: ['Dropout.p', 'Dropout.0', 'dropout prob'] },
   { key: 'label_smoothing', kind: 'hyperparameter', both: ['label smoothing'] },
+  // Regularisers of image training (timm's argument names).
+  { key: 'mixup_alpha', kind: 'hyperparameter', both: ['mixup alpha', 'mixup', 'mixup α'] },
+  { key: 'cutmix_alpha', kind: 'hyperparameter', both: ['cutmix alpha', 'cutmix', 'cutmix α'] },
+  { key: 'drop_path', kind: 'hyperparameter', both: ['drop path', 'drop path rate', 'stochastic depth', 'stochastic depth rate'] },
+  { key: 'ema_decay', kind: 'hyperparameter', both: ['ema decay', 'model ema decay', 'ema'] },
+  { key: 'opset', kind: 'procedure', both: ['opset', 'opset version', 'onnx opset'] },
   { key: 'grad_clip', kind: 'hyperparameter', both: ['gradient clipping', 'clip grad', 'max grad norm', 'grad clip', 'gradient norm', 'gradient clip val', 'gradient clip'] },
   { key: 'seed', kind: 'hyperparameter', both: ['seed', 'random seed', 'random state'] },
   { key: 'num_layers', kind: 'architecture', both: ['layers', 'num layers', 'number layers', 'n layer', 'n layers', 'num hidden layers', 'transformer layers', 'encoder layers', 'decoder layers', 'blocks'], code: ['n_layer', 'num_hidden_layers', 'num_layers', 'n_layers'] },
@@ -129,6 +135,10 @@ export const KEY_VOCABULARY: KeyEntry[] = [
   { key: 'eval_runtime', kind: 'compute', metric: true, unit: 's', requiresUnit: true, both: ['eval runtime', 'evaluation runtime', 'evaluation time'] },
   // Thresholds of scorecard development: an Information Value below which characteristics are dropped.
   { key: 'iv', kind: 'procedure', both: ['information value', 'iv', 'iv min', 'min iv', 'iv cutoff', 'iv threshold'] },
+  // LoRA adapters (PEFT's LoraConfig, launch flags --lora_r / --lora_alpha).
+  { key: 'lora_r', kind: 'architecture', both: ['lora rank', 'lora r', 'lora config r', 'adapter rank'], card: ['rank'] },
+  { key: 'lora_alpha', kind: 'hyperparameter', both: ['lora alpha', 'lora config lora alpha', 'lora scaling alpha'] },
+  { key: 'lora_dropout', kind: 'hyperparameter', both: ['lora dropout', 'lora config lora dropout'] },
   { key: 'parameters', kind: 'architecture', both: ['parameters', 'params', 'num parameters', 'parameter count'], card: ['weights'] },
 ];
 

@@ -44,3 +44,35 @@ describe('quantities the vocabulary names with units, thresholds and parts', () 
     expect(run.claim('below 0.05').verdict).toBe('supported');
   });
 });
+
+describe('adapter, regulariser and export settings, and names used as keys', () => {
+  it('checks LoRA, mixup, drop-path and opset settings against their own keys', async () => {
+    const run = await runEngine({
+      'train_sft.py': 'from peft import LoraConfig\ncfg = LoraConfig(r=64, lora_alpha=128, lora_dropout=0.05)\n',
+      'configs/vit.yaml': 'mixup: 0.2\ndrop_path: 0.1\nlabel_smoothing: 0.1\n',
+      'export_onnx.py': 'import torch\ntorch.onnx.export(model, x, "m.onnx", opset_version=14)\n',
+      'card.md': [
+        '# m', '',
+        '| Setting | Value |', '|---|---|',
+        '| Rank (r) | 16 |', '| LoRA alpha | 128 |', '| Mixup α | 0.8 |', '| Label smoothing | 0.1 |', '',
+        'We use a drop-path rate of 0.2.', '',
+        'The model is exported to ONNX at opset 17.', '',
+      ].join('\n'),
+    });
+    expect(run.claim('Rank (r)').verdict).toBe('contradicted');
+    expect(run.claim('LoRA alpha').verdict).toBe('supported');
+    expect(run.claim('Mixup').verdict).toBe('contradicted');
+    expect(run.claim('Label smoothing').verdict).toBe('supported');
+    expect(run.claim('drop-path rate of 0.2').verdict).toBe('contradicted');
+    expect(run.claim('opset 17').verdict).toBe('contradicted');
+  });
+
+  it('finds a data set named as a dictionary key of a mixture', async () => {
+    const run = await runEngine({
+      'data/prepare_mix.py': 'MIXTURE = {\n    "HuggingFaceH4/ultrachat_200k": 0.55,\n    "meta-math/MetaMathQA": 0.30,\n}\n',
+      'card.md': '---\ndatasets:\n  - HuggingFaceH4/ultrachat_200k\n  - meta-math/MetaMathQA\n---\n# m\n',
+    });
+    expect(run.claim('ultrachat_200k').verdict).toBe('supported');
+    expect(run.claim('MetaMathQA').verdict).toBe('supported');
+  });
+});
