@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Scores the CLI on the labeled cases in ../shared/eval (card.md, then card.docx) and fails below
-// the quality bar of the engine issue. Not part of `npm test`: it needs ../shared.
+// the quality bar of the engine issue, then on the project's own cases in eval/cases against
+// regression floors. Not part of `npm test`: it needs ../shared (for the scorer).
 import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,11 @@ const runs = [
   { name: 'docx', args: ['--docx', '--min', 'evidence_hit=0.85'] },
 ];
 let failed = false;
+// The project's own cases (eval/cases): written without sight of the engine, in other domains and
+// styles than ../shared/eval. Their floors guard against regressions; they are not the target.
+const ownCases = path.join(root, 'eval', 'cases');
+const ownFloors = ['--min', 'contradiction_precision=0.95', '--min', 'contradiction_recall=0.50', '--min', 'support_recall=0.68',
+  '--min', 'evidence_hit=0.90', '--max', 'false_alarms=0', '--max', 'failed_cases=0'];
 for (const r of runs) {
   console.log(`\n== ${r.name} cards`);
   const res = spawnSync(process.execPath, [path.join(evalDir, 'score.mjs'), '--cases', path.join(evalDir, 'cases'), '--run', run,
@@ -33,5 +39,12 @@ for (const r of runs) {
     console.error(`eval: the scorer printed no TOTAL line for the ${r.name} cards`);
     failed = true;
   }
+}
+if (existsSync(ownCases)) {
+  console.log('\n== project cases (eval/cases)');
+  const res = spawnSync(process.execPath, [path.join(evalDir, 'score.mjs'), '--cases', ownCases, '--run', run, ...ownFloors, ...process.argv.slice(2)],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  process.stdout.write(res.stdout ?? '');
+  if (res.status !== 0 || !/^TOTAL /m.test(res.stdout ?? '')) failed = true;
 }
 process.exit(failed ? 1 : 0);

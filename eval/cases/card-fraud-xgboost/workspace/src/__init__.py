@@ -1,0 +1,1 @@
+"""CFD-XGB: card transaction fraud detection."""

@@ -1,0 +1,1 @@
+"""Production monitoring for CFD-XGB."""

@@ -1,0 +1,1 @@
+"""Weekly store x item demand forecasting."""

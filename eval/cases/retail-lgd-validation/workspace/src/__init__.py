@@ -1,0 +1,1 @@
+"""Shared helpers for the rm-irb-2021 notebooks."""
