@@ -19,19 +19,18 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
   if (!measured && deciding.some((f) => !isMeasuredForm(f))) deciding = deciding.filter((f) => !isMeasuredForm(f));
   // A config overrides the code's value of the same setting, not another setting the key also
   // covers: `monitoring.psi_bins: 10` leaves binning.py's `MAX_BINS = 8` standing.
-  const qualifiers = new Map(deciding.map((f) => [f, qualifierOf(f)]));
   const top = new Map<string, number>();
-  for (const f of deciding) top.set(qualifiers.get(f) ?? '', Math.max(top.get(qualifiers.get(f) ?? '') ?? -Infinity, f.tier));
-  let best = deciding.filter((f) => f.tier === top.get(qualifiers.get(f) ?? ''));
+  for (const f of deciding) top.set(qualifierOf(f), Math.max(top.get(qualifierOf(f)) ?? -Infinity, f.tier));
+  let best = deciding.filter((f) => f.tier === top.get(qualifierOf(f)));
   // The setting whose own words the claim uses ("generated with a maximum length" and
   // `generation_max_length`) is the one it states.
   if (claimWords) {
     const said = [...claimWords];
     // Stems differ by word form ("generat" of "generated", "generation"): a shared start will do.
     const says = (q: string) => claimWords.has(q) || (q.length >= 5 && said.some((w) => w.length >= 5 && (w.startsWith(q) || q.startsWith(w))));
-    const named = best.filter((f) => { const q = qualifiers.get(f) ?? ''; return q !== '' && q.split(' ').every(says); });
+    const named = best.filter((f) => { const q = qualifierOf(f); return q !== '' && q.split(' ').every(says); });
     if (named.length > 0) best = named;
-    else if (!measured) best = unqualifiedSetting(best, qualifiers, says);
+    else if (!measured) best = unqualifiedSetting(best, says);
   }
   // A measured quantity logged many times: the last value in each file is the final one.
   const final = lastPerFileAndKey(best);
@@ -44,32 +43,32 @@ export function effectiveFacts(facts: IndexedFact[], namedConfigs: Set<string>, 
 /** Words of a setting's name that tie it to evaluation, data handling or another phase than training. */
 const OTHER_PHASE = new Set(contentTokens('eval evaluation test tests valid validation predict prediction inference generation data split shuffle sampler smoke debug prepare preprocessing'));
 
+/** The same words as they start a path or command ("eval/run_eval.sh", "lm_eval", "prepare_mix"), with the word a claim would say. */
+const PHASE_TEXT: [string, string][] = ['eval', 'test', 'valid', 'predict', 'inference', 'generat', 'data', 'split', 'shuffl', 'sampler', 'smoke', 'debug', 'prepar', 'preprocess']
+  .map((t) => [t, contentTokens(t === 'generat' ? 'generation' : t === 'shuffl' ? 'shuffle' : t === 'prepar' ? 'prepare' : t)[0] ?? t]);
+
 /**
  * A claim that qualifies its setting by nothing ("Micro-batch: 8 sequences per GPU", "Random
  * seed: 1234") states the training setting: the plainly named one (`seed`) over `split_seed`, and
  * the training batch over `per_device_eval_batch_size`. Left as is when nothing is plainer.
  */
-function unqualifiedSetting(best: IndexedFact[], qualifiers: Map<IndexedFact, string>, says: (w: string) => boolean): IndexedFact[] {
+function unqualifiedSetting(best: IndexedFact[], says: (w: string) => boolean): IndexedFact[] {
   // Another phase by the setting's name, its command (`lm_eval --batch_size 8`) or its file
-  // (eval/run_eval.sh, data/prepare_mix.py).
-  const otherPhase = (f: IndexedFact) => [...(qualifiers.get(f) ?? '').split(' '), ...phaseWordsOf(f)].some((w) => OTHER_PHASE.has(w) && !says(w));
+  // (eval/run_eval.sh, data/prepare_mix.py). The path and command are matched as text: thousands
+  // of candidates must not each be tokenized (the 10k bench's post-walk peak grew 12 MB so).
+  const unsaid = [...OTHER_PHASE].filter((w) => !says(w));
+  if (unsaid.length === 0) return best;
+  const unsaidText = PHASE_TEXT.filter(([, word]) => !says(word)).map(([text]) => text);
+  const phaseText = new RegExp(`(?:^|[^a-z])(?:${unsaidText.join('|')})`, 'i');
+  const otherPhase = (f: IndexedFact) => qualifierOf(f).split(' ').some((w) => unsaid.includes(w))
+    || phaseText.test(f.fact.file) || (f.fact.call !== undefined && phaseText.test(f.fact.call));
   const training = best.filter((f) => !otherPhase(f));
   if (training.length > 0 && training.length < best.length) best = training;
-  const plain = best.filter((f) => (qualifiers.get(f) ?? '') === '');
+  const plain = best.filter((f) => qualifierOf(f) === '');
   return plain.length > 0 && plain.length < best.length ? plain : best;
 }
 
-/** Words of a fact's file path and command that may name its phase. */
-function phaseWordsOf(f: IndexedFact): string[] {
-  let words = PHASE_WORDS.get(f);
-  if (!words) {
-    words = contentTokens(`${f.fact.file.replace(/\.[a-z0-9]+$/i, '')} ${f.fact.call ?? ''}`);
-    PHASE_WORDS.set(f, words);
-  }
-  return words;
-}
 
-const PHASE_WORDS = new WeakMap<IndexedFact, string[]>();
 
 /**
  * What sets a fact's name apart from others of its key: the words of its last name segment the
@@ -77,30 +76,26 @@ const PHASE_WORDS = new WeakMap<IndexedFact, string[]>();
  * in spelling (`lr`, `learning_rate`, `args.lr`) are one setting.
  */
 function qualifierOf(f: IndexedFact): string {
-  const known = QUALIFIER_OF.get(f);
-  if (known !== undefined) return known;
-  const q = qualifierOfName(f);
-  QUALIFIER_OF.set(f, q);
-  return q;
-}
-
-const QUALIFIER_OF = new WeakMap<IndexedFact, string>();
-
-function qualifierOfName(f: IndexedFact): string {
   const name = f.fact.path || f.fact.rawKey;
-  const leaf = name.slice(name.lastIndexOf('.') + 1);
-  const memoKey = `${leaf}\u0000${f.keys.join(' ')}`;
-  let q = QUALIFIERS.get(memoKey);
-  if (q === undefined) {
-    q = contentTokens(leaf).filter((t) => !f.keys.some((k) => wordsOfKey(k).has(t))).sort().join(' ');
+  // By name, then by the (shared) keys list: names repeat across thousands of facts, and a lookup
+  // must not allocate per fact.
+  let byKeys = QUALIFIERS.get(name);
+  if (!byKeys) {
     if (QUALIFIERS.size >= MAX_QUALIFIERS) QUALIFIERS.clear();
-    QUALIFIERS.set(memoKey, q);
+    byKeys = new Map();
+    QUALIFIERS.set(name, byKeys);
+  }
+  let q = byKeys.get(f.keys);
+  if (q === undefined) {
+    const leaf = name.slice(name.lastIndexOf('.') + 1);
+    q = contentTokens(leaf).filter((t) => !f.keys.some((k) => wordsOfKey(k).has(t))).sort().join(' ');
+    byKeys.set(f.keys, q);
   }
   return q;
 }
 
-/** qualifierOf's answers by leaf name and keys: names repeat across thousands of facts. */
-const QUALIFIERS = new Map<string, string>();
+/** qualifierOf's answers by fact name and keys list. */
+const QUALIFIERS = new Map<string, Map<readonly string[], string>>();
 const MAX_QUALIFIERS = 20_000;
 
 const YAML = /\.ya?ml$/i;
