@@ -45,7 +45,7 @@ const OTHER_PHASE = new Set(contentTokens('eval evaluation test tests valid vali
 
 /** The same words as they start a path or command ("eval/run_eval.sh", "lm_eval", "prepare_mix"), with the word a claim would say. */
 const PHASE_TEXT: [string, string][] = ['eval', 'test', 'valid', 'predict', 'inference', 'generat', 'data', 'split', 'shuffl', 'sampler', 'smoke', 'debug', 'prepar', 'preprocess']
-  .map((t) => [t, contentTokens(t === 'generat' ? 'generation' : t === 'shuffl' ? 'shuffle' : t === 'prepar' ? 'prepare' : t)[0] ?? t]);
+  .map((t) => [t, contentTokens(t)[0] ?? t]);
 
 /**
  * A claim that qualifies its setting by nothing ("Micro-batch: 8 sequences per GPU", "Random
@@ -67,8 +67,6 @@ function unqualifiedSetting(best: IndexedFact[], says: (w: string) => boolean): 
   const plain = best.filter((f) => qualifierOf(f) === '');
   return plain.length > 0 && plain.length < best.length ? plain : best;
 }
-
-
 
 /**
  * What sets a fact's name apart from others of its key: the words of its last name segment the
