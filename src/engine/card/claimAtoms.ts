@@ -288,9 +288,9 @@ function makeNumberAtom(s: string, valueStart: number, valueEnd: number, value: 
   const afterBracket = b > 0 && /\s[([]\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
   // Nor is the count noun of the value before it in a list ("4 layers, 4 heads, 128 ...").
   const afterListComma = b > 0 && floor > 0 && /,\s*$/.test(s.slice(0, breaks[b])) && s.slice(breaks[b], valueStart).trim() === '';
-  // (Nor do the words of a bound: "an Information Value (IV) below 0.02".)
   // A clause "so that 0.5% of … are alerted" has the value for its subject: what came before is not its key.
   const afterSoThat = b > 0 && /\s(?:so|such) that\s*$/i.test(s.slice(0, breaks[b]));
+  // (The words of a bound are no key words either: "an Information Value (IV) below 0.02".)
   while (b > 0 && !afterBracket && !afterListComma && !afterSoThat && !/[A-Za-zα-ω]{2,}/.test(s.slice(breaks[b], valueStart).replace(/\b(of|is|are|was|to|at|by|with|below|above|under|over|than|less|more|fewer|greater|higher|lower|least|most|exceeds?|exceeding|up|=)\b/gi, ''))) b--;
   // A value inside parentheses is about the noun before them ("2 frequency masks (width up to 15)"):
   // that clause joins its key words, and keysAroundValue weighs it first.

@@ -103,9 +103,21 @@ export function claimUnitAt(doc: CardDocument, [b, k, before]: ClaimUnitPlace): 
  * sections (a section directly under it, with no heading of its own, still goes by it).
  */
 function isNotCheckable(doc: CardDocument, block: CardBlock): boolean {
-  const title = doc.blocks.find((b) => b.headings.length > 0)?.headings[0];
+  const title = titleOf(doc);
   const own = block.headings.length > 1 && block.headings[0] === title ? block.headings.slice(1) : block.headings;
   return own.some((h) => NOT_CHECKABLE_HEADING.test(h));
+}
+
+/** The document's first heading, once per document: every block asks. */
+const TITLES = new WeakMap<CardDocument, string | null>();
+
+function titleOf(doc: CardDocument): string | undefined {
+  let title = TITLES.get(doc);
+  if (title === undefined) {
+    title = doc.blocks.find((b) => b.headings.length > 0)?.headings[0] ?? null;
+    TITLES.set(doc, title);
+  }
+  return title ?? undefined;
 }
 
 /** A prose sentence's unit, the `n + 1`th; undefined for a sentence with neither claims nor words. */

@@ -154,18 +154,19 @@ const SAMPLE_OF: Record<string, string> = {
 /** Samples that may be one and the same: an out-of-time test, a development set that is either. */
 const SAME_SAMPLE = new Set(['test holdout', 'test oot', 'holdout oot', 'dev train', 'dev validation']);
 
-function samplesIn(tokens: Iterable<string>): Set<string> {
+function samplesIn(...lists: readonly (readonly string[])[]): Set<string> {
   const out = new Set<string>();
-  for (const t of tokens) { const s = SAMPLE_OF[t]; if (s) out.add(s); }
+  for (const tokens of lists) for (const t of tokens) { const s = SAMPLE_OF[t]; if (s) out.add(s); }
   return out;
 }
+
+/** The samples a claim names, once per claim: decisions ask for every candidate fact. */
+const claimSamples = new WeakMap<Claim, Set<string>>();
 
 /**
  * A measured figure whose line names only samples other than the claim's ("PD scorecard dev
  * Gini=0.61" for "Gini, OOT sample") is another evaluation's: it neither supports nor contradicts.
  */
-const claimSamples = new WeakMap<Claim, Set<string>>();
-
 function ofOtherSample(claim: Claim, f: IndexedFact): boolean {
   let wanted = claimSamples.get(claim);
   if (!wanted) {
@@ -173,7 +174,7 @@ function ofOtherSample(claim: Claim, f: IndexedFact): boolean {
     claimSamples.set(claim, wanted);
   }
   if (wanted.size === 0) return false;
-  const named = samplesIn([...f.snippetTokens, ...f.tokens]);
+  const named = samplesIn(f.snippetTokens, f.tokens);
   if (named.size === 0) return false;
   for (const a of wanted) for (const b of named) if (a === b || SAME_SAMPLE.has([a, b].sort().join(' '))) return false;
   return true;
@@ -311,15 +312,7 @@ function decideWith(claim: Claim, cands: Candidates, index: FactIndex, card: Car
 function decideSeriesRow(claim: Claim, facts: IndexedFact[], index: FactIndex, test: ValueTest, accept: ValueTest, stated: string): AtomDecision | undefined {
   const at = claim.seriesAt;
   if (!at) return undefined;
-  const positions = new Map<string, number>();
-  const place = (leaf: 'step' | 'epoch') => {
-    for (const f of index.withToken(leaf)) {
-      const v = numericValue(f);
-      if (v !== undefined && f.fact.path.endsWith(`.${leaf}`)) positions.set(`${f.fact.file}\u0000${f.fact.path}`, v);
-    }
-  };
-  place('step');
-  place('epoch');
+  const positions = loggedPositions(index);
   const entryAt = (f: IndexedFact): boolean => {
     const prefix = f.fact.path.slice(0, f.fact.path.lastIndexOf('.'));
     if (prefix === '') return false;
@@ -343,6 +336,22 @@ function decideSeriesRow(claim: Claim, facts: IndexedFact[], index: FactIndex, t
     verdict: 'contradicted', confidence: 0.85, evidence: logged.slice(0, 3).map((fact) => ({ fact, stance: 'contradicts' as const })), codeValue: showValue(top.fact.value),
     explanation: `card: ${keyLabel(claim)} ${stated} at ${position}; ${where(top)} logs ${top.fact.path} = ${showValue(top.fact.value)} there.`,
   };
+}
+
+/**
+ * Each logged entry's step and epoch (`log_history.80.step`), by file and path. Looked up anew for
+ * every row, not cached: a decision's lookups are what a re-run uses to tell which claims an edit
+ * can change (FactIndex.track).
+ */
+function loggedPositions(index: FactIndex): Map<string, number> {
+  const positions = new Map<string, number>();
+  for (const leaf of ['step', 'epoch']) {
+    for (const f of index.withToken(leaf)) {
+      const v = numericValue(f);
+      if (v !== undefined && f.fact.path.endsWith(`.${leaf}`)) positions.set(`${f.fact.file}\u0000${f.fact.path}`, v);
+    }
+  }
+  return positions;
 }
 
 /** The facts among `ranked` whose names say nothing the claim's words (and its key's) do not. */
@@ -392,16 +401,16 @@ export function decideNumber(claim: Claim, n: CardNumber, index: FactIndex, card
 const THRESHOLD_WORDS = /\b(?:triggers?|triggered|alerts?|alarms?|breach(?:es)?|escalat\w*|flag(?:s|ged)?)\b/i;
 
 /** Verbs of a rule that filters by a threshold. */
-const FILTER_RULE = /\b(?:dropped|removed|excluded|discarded|filtered(?: out)?|rejected|omitted|pruned|were dropped|are dropped)\b/i;
+const FILTER_RULE = /\b(?:dropped|removed|excluded|discarded|filtered|rejected|omitted|pruned)\b/i;
 
 export function decideInequality(claim: Claim, op: InequalityOp, bound: CardNumber, index: FactIndex, card: CardContext): AtomDecision {
-  // A monitoring trigger states the threshold the code compares with, not what a run measured:
-  // the measured PSI of 0.08 says nothing against "red above 0.25"; `PSI_RED = 0.25` supports it.
   // "Characteristics with an IV below 0.02 were dropped", "accounts with fewer than 3 months on book
   // were excluded": a filter's rule states its threshold, which the code's setting must equal.
   if (claim.keys.length > 0 && !claim.keys.some(isMetricKey) && FILTER_RULE.test(claim.context)) {
     return decideOverKeys(claim, index, card, (c, f) => agrees(bound, c, isMeasured(f, claim)), (c) => comparable(bound, c), bound.raw);
   }
+  // A monitoring trigger states the threshold the code compares with, not what a run measured:
+  // the measured PSI of 0.08 says nothing against "red above 0.25"; `PSI_RED = 0.25` supports it.
   if (claim.keys.some(isMetricKey) && THRESHOLD_WORDS.test(claim.keyText)) {
     const setting: Claim = { ...claim, kind: 'procedure', keys: claim.keys.filter((k) => !isMetricKey(k)) };
     return decideOverKeys(setting, index, card, (c, f) => agrees(bound, c, false) && !isMeasuredForm(f), (c, f) => comparable(bound, c) && !isMeasuredForm(f), bound.raw);
